@@ -1,0 +1,89 @@
+"""One FilterSet for the agreement list page and the API list: the same filters everywhere."""
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kerjasama.agreements.choices import Category, DocumentType, Stage, Validity
+from kerjasama.agreements.models import Agreement, AgreementParty
+from kerjasama.core.choices import Source
+from kerjasama.regions.choices import PartnerType
+from kerjasama.regions.models import Urusan
+
+
+class AgreementFilterSet(django_filters.FilterSet):
+    """Filters: text, party, region (with everything inside it), partner type, urusan, category,
+    document type, stage, validity on a date, signing year, source, public, archived."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    pihak = django_filters.NumberFilter(label=_("Party"), method="filter_pihak")
+    region = django_filters.CharFilter(label=_("Region (code, includes what lies inside)"), method="filter_region")
+    partner_type = django_filters.ChoiceFilter(
+        label=_("Partner type"), choices=PartnerType.choices, method="filter_partner_type"
+    )
+    urusan = django_filters.ModelChoiceFilter(
+        label=_("Urusan"), queryset=Urusan.objects.all(), to_field_name="code", method="filter_urusan"
+    )
+    category = django_filters.MultipleChoiceFilter(label=_("Category"), choices=Category.choices)
+    document_type = django_filters.MultipleChoiceFilter(label=_("Document type"), choices=DocumentType.choices)
+    stage = django_filters.MultipleChoiceFilter(label=_("Stage"), choices=Stage.choices)
+    validity = django_filters.ChoiceFilter(label=_("Validity"), choices=Validity.choices, method="filter_validity")
+    on = django_filters.DateFilter(label=_("Validity on date"), method="filter_noop")
+    year = django_filters.NumberFilter(label=_("Year signed"), method="filter_year")
+    source = django_filters.ChoiceFilter(label=_("Source"), choices=Source.choices)
+    is_public = django_filters.BooleanFilter(label=_("Public"))
+    archived = django_filters.BooleanFilter(label=_("Archived"), method="filter_archived")
+    ordering = django_filters.OrderingFilter(
+        label=_("Order by"),
+        fields=(("signed_on", "signed_on"), ("end_on", "end_on"), ("title", "title"), ("id", "id")),
+    )
+
+    class Meta:
+        model = Agreement
+        fields = ()
+
+    def filter_queryset(self, queryset):
+        # Archived agreements stay out of lists unless asked for.
+        if not self.form.cleaned_data.get("archived"):
+            queryset = queryset.filter(archived_at__isnull=True)
+        return super().filter_queryset(queryset)
+
+    def filter_noop(self, queryset, name, value):
+        return queryset
+
+    def filter_archived(self, queryset, name, value):
+        if value:
+            return queryset.filter(archived_at__isnull=False)
+        return queryset
+
+    def filter_text(self, queryset, name, value):
+        words = value.split()
+        for word in words:
+            numbered = AgreementParty.objects.filter(agreement=OuterRef("pk")).filter(
+                Q(number__icontains=word) | Q(pihak__name__icontains=word)
+            )
+            queryset = queryset.filter(
+                Q(title__icontains=word) | Q(subject__icontains=word) | Q(scope__icontains=word) | Q(Exists(numbered))
+            )
+        return queryset
+
+    def filter_pihak(self, queryset, name, value):
+        return queryset.with_party(value)
+
+    def filter_region(self, queryset, name, value):
+        return queryset.involving_region(value.strip())
+
+    def filter_partner_type(self, queryset, name, value):
+        return queryset.with_partner_type(value)
+
+    def filter_urusan(self, queryset, name, value):
+        links = Agreement.urusan.through.objects.filter(agreement_id=OuterRef("pk"), urusan_id=value.pk)
+        return queryset.filter(Exists(links))
+
+    def filter_validity(self, queryset, name, value):
+        day = self.form.cleaned_data.get("on") or timezone.localdate()
+        return queryset.validity_on(value, day)
+
+    def filter_year(self, queryset, name, value):
+        return queryset.signed_in_year(int(value))

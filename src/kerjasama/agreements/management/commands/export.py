@@ -1,0 +1,37 @@
+"""``kerjasama export FILE``: export agreements; the format follows the extension (.xlsx, .csv, .json)."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from kerjasama.agreements.exports import export_agreements, format_for
+from kerjasama.agreements.models import Agreement
+
+
+class Command(BaseCommand):
+    help = "Export every agreement (archived ones with --archived) in the import template."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--archived", action="store_true", help="Export archived agreements instead.")
+        parser.add_argument("--public-only", action="store_true", help="Only agreements marked public.")
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        try:
+            fmt = format_for(path)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        queryset = Agreement.objects.archived() if options["archived"] else Agreement.objects.active()
+        if options["public_only"]:
+            queryset = queryset.filter(is_public=True)
+        queryset = queryset.order_by("signed_on", "pk")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as stream:
+            export_agreements(queryset, stream, fmt)
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Exported %(count)s agreement(s) to %(path)s.") % {"count": queryset.count(), "path": path}
+            )
+        )

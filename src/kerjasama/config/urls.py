@@ -1,0 +1,14 @@
+"""Top-level URLs: web UI, API, admin, log-in and the language switch."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("kerjasama.agreements.urls")),
+    path("api/", include("kerjasama.config.api_urls")),
+    path("admin/", admin.site.urls),
+    path("akun/masuk/", auth_views.LoginView.as_view(), name="login"),
+    path("akun/keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

@@ -1,0 +1,33 @@
+"""``kerjasama setup``: migrate, load reference data and collect static files. Safe to run again."""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from kerjasama.core.progress import progress_bar
+from kerjasama.regions.loaders import load_national, load_reference_data
+
+
+class Command(BaseCommand):
+    help = "Create or upgrade the database and load the reference data (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--national-all-levels",
+            action="store_true",
+            help="Also load every kecamatan and desa of Indonesia (about 91,000 regions).",
+        )
+        parser.add_argument("--no-static", action="store_true", help="Skip collecting static files.")
+
+    def handle(self, *args, **options):
+        quiet = options["verbosity"] == 0
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("Database schema is up to date.")
+        counts = load_reference_data(progress=progress_bar("Wilayah", enabled=not quiet))
+        if options["national_all_levels"]:
+            counts["wilayah_nasional"] = load_national(all_levels=True, progress=progress_bar("Wilayah nasional"))
+        for name, count in counts.items():
+            self.stdout.write(f"  {name}: {count}")
+        if not options["no_static"]:
+            call_command("collectstatic", interactive=False, verbosity=0)
+            self.stdout.write("Static files collected.")
+        self.stdout.write(self.style.SUCCESS("Setup complete."))
