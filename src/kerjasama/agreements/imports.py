@@ -458,6 +458,7 @@ def import_agreements(
     lookups.preload_pihak()
     parser = RowParser(actor, lookups)
     parsed: list[ParsedRow] = []
+    unreadable: set[str] = set()  # numbers of rows with errors, so references to them add no noise
     for row_number, cells in progress(rows):
         if all(_cell(cell) == "" for cell in cells):
             continue
@@ -466,8 +467,10 @@ def import_agreements(
         result = parser.parse(row_number, values, report.errors)
         if result is not None:
             parsed.append(result)
+        else:
+            unreadable.update(number.upper() for number in _aligned(values.get("nomor")) if number)
 
-    _check_links_and_numbers(parsed, report, lookups)
+    _check_links_and_numbers(parsed, report, lookups, unreadable)
     if report.errors:
         report.errors.sort(key=lambda error: (error.row, error.column))
         return report
@@ -493,7 +496,9 @@ def import_agreements(
     return report
 
 
-def _check_links_and_numbers(parsed: list[ParsedRow], report: ImportReport, lookups: Lookups) -> None:
+def _check_links_and_numbers(
+    parsed: list[ParsedRow], report: ImportReport, lookups: Lookups, unreadable: set[str]
+) -> None:
     in_file: dict[str, ParsedRow] = {}
     for row in parsed:
         for number in row.numbers:
@@ -545,7 +550,7 @@ def _check_links_and_numbers(parsed: list[ParsedRow], report: ImportReport, look
                 setattr(row, f"{attr}_in_file", target)
             elif key in stored:
                 setattr(row.data, f"{attr}_id", stored[key][0])
-            else:
+            elif key not in unreadable:
                 report.errors.append(
                     RowError(row.row, column, _("No agreement has the number “%(number)s”.") % {"number": ref})
                 )

@@ -273,31 +273,32 @@ def validate(
     if not data.urusan_ids:
         error("urusan", _("Choose at least one urusan."))
 
-    # Dates
-    if data.end_on and data.start_on and data.end_on < data.start_on:
+    # Dates; the start date defaults to the signing date, as when saving.
+    start_on = data.start_on or data.signed_on
+    if data.end_on and start_on and data.end_on < start_on:
         error(
             "end_on",
             _("The end date (%(end)s) is before the start date (%(start)s).")
-            % {"end": data.end_on.isoformat(), "start": data.start_on.isoformat()},
+            % {"end": data.end_on.isoformat(), "start": start_on.isoformat()},
         )
     if data.start_on and data.signed_on and data.start_on < data.signed_on:
         warn("start_on", _("The start date is before the signing date."))
-    if data.start_on and data.end_on:
+    if start_on and data.end_on:
         years = settings.KERJASAMA["MAX_DURATION_YEARS"]
         try:
-            limit = data.start_on.replace(year=data.start_on.year + years)
+            limit = start_on.replace(year=start_on.year + years)
         except ValueError:  # 29 February
-            limit = data.start_on.replace(year=data.start_on.year + years, day=28)
+            limit = start_on.replace(year=start_on.year + years, day=28)
         if data.end_on > limit:
             warn(
                 "end_on",
                 _(
-                    "The agreement runs longer than %(years)s years; agreements are at most "
-                    "five years unless a special rule allows more."
+                    "The agreement runs longer than %(years)s years, the usual maximum; check that a "
+                    "special rule allows it."
                 )
                 % {"years": years},
             )
-    if data.terminated_on and data.start_on and data.terminated_on < data.start_on:
+    if data.terminated_on and start_on and data.terminated_on < start_on:
         error("terminated_on", _("The termination date is before the start date."))
     if data.stage in SIGNED and data.signed_on is None:
         error(

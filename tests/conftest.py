@@ -1,0 +1,50 @@
+"""Shared fixtures: the real reference data is loaded once per test session."""
+
+import pytest
+
+from tests.builders import make_user
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load regions, urusan, service types and partners into the test database once."""
+    from kerjasama.regions.loaders import load_reference_data
+
+    with django_db_blocker.unblock():
+        load_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real hashing costs a third of a second per user; tests do not need its strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def admin_user(db):
+    return make_user("admin", "admin")
+
+
+@pytest.fixture
+def kukar_operator(db):
+    return make_user("op-kukar", "operator_wilayah", "64.02")
+
+
+@pytest.fixture
+def balikpapan_operator(db):
+    return make_user("op-bpp", "operator_wilayah", "64.71")
+
+
+@pytest.fixture
+def unmul_operator(db):
+    return make_user("op-unmul", "operator_mitra", "Unmul")
+
+
+@pytest.fixture
+def tkksd_user(db):
+    return make_user("tkksd", "tkksd")
+
+
+@pytest.fixture
+def viewer(db):
+    return make_user("viewer", "peninjau")
