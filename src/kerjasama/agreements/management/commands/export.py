@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from kerjasama.agreements.exports import export_agreements, format_for
+from kerjasama.agreements.exports import empty_template, export_agreements, format_for
 from kerjasama.agreements.models import Agreement
 
 
@@ -16,6 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--archived", action="store_true", help="Export archived agreements instead.")
         parser.add_argument("--public-only", action="store_true", help="Only agreements marked public.")
+        parser.add_argument("--template", action="store_true", help="Write the empty import template only.")
 
     def handle(self, *args, **options):
         path = Path(options["file"])
@@ -23,6 +24,10 @@ class Command(BaseCommand):
             fmt = format_for(path)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        if options["template"]:
+            path.write_bytes(empty_template(fmt))
+            self.stdout.write(self.style.SUCCESS(_("Wrote the empty template to %(path)s.") % {"path": path}))
+            return
         queryset = Agreement.objects.archived() if options["archived"] else Agreement.objects.active()
         if options["public_only"]:
             queryset = queryset.filter(is_public=True)
