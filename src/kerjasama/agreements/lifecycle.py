@@ -19,7 +19,7 @@ from kerjasama.agreements.models import Agreement, AgreementTransition
 from kerjasama.core import changelog
 from kerjasama.core.choices import ChangeAction
 from kerjasama.core.context import current
-from kerjasama.core.querysets import CHANGE
+from kerjasama.core.querysets import TRANSITION
 from kerjasama.users.choices import Role
 from kerjasama.users.roles import Actor, actor_for
 
@@ -154,7 +154,7 @@ def problems(agreement: Agreement, target: str, actor: Actor, note: str = "") ->
 def available(agreement: Agreement, user) -> list[tuple[Transition, list[str]]]:
     """Moves shown to ``user`` on the agreement page, each with the reasons it is blocked."""
     actor = actor_for(user)
-    if not Agreement.objects.restrict(user, CHANGE).filter(pk=agreement.pk).exists():
+    if not Agreement.objects.restrict(user, TRANSITION).filter(pk=agreement.pk).exists():
         return []
     return [
         (rule, [p for p in problems(agreement, rule.target, actor, note="-") if p])
@@ -175,7 +175,7 @@ def transition(
     actor = actor_for(user)
     with transaction.atomic():
         locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
-        if not Agreement.objects.restrict(user, CHANGE).filter(pk=locked.pk).exists():
+        if not Agreement.objects.restrict(user, TRANSITION).filter(pk=locked.pk).exists():
             raise TransitionError([_("You may not change this agreement.")])
         from kerjasama.agreements.services import snapshot
 

@@ -19,8 +19,9 @@ from kerjasama.agreements.choices import (
     Validity,
 )
 from kerjasama.core.choices import Source
-from kerjasama.core.querysets import VIEW, RestrictedQuerySet
+from kerjasama.core.querysets import TRANSITION, VIEW, RestrictedQuerySet
 from kerjasama.regions.models import within_code
+from kerjasama.users.choices import Role
 from kerjasama.users.roles import Actor
 
 __all__ = ("Agreement", "AgreementParty", "AgreementTransition")
@@ -49,8 +50,14 @@ class AgreementQuerySet(RestrictedQuerySet):
     """Agreements with permission, hierarchy and date-derived helpers."""
 
     def restrict_actor(self, actor: Actor, action: str = VIEW) -> "AgreementQuerySet":
-        """Anonymous: public and not archived. Staff: all. Operators: public ones, and change only their own."""
+        """Anonymous: public and not archived. Staff: all. Operators: public ones, and change only their own.
+
+        ``transition`` (stage moves) is ``change`` plus the TKKSD on every agreement: it monitors and
+        evaluates all cooperation (domain.md 1.11); which moves it may make, ``lifecycle.TRANSITIONS`` says.
+        """
         if actor.is_admin:
+            return self
+        if action == TRANSITION and actor.role == Role.TKKSD:
             return self
         if action == VIEW:
             if actor.is_staff_reader:
@@ -79,7 +86,7 @@ class AgreementQuerySet(RestrictedQuerySet):
 
     def involving_region(self, code: str) -> "AgreementQuerySet":
         """Agreements with a party that is region ``code`` or lies inside it (64 includes 64.02)."""
-        rows = AgreementParty.objects.filter(agreement=OuterRef("pk")).filter(within_code(code, "pihak__region_id"))
+        rows = AgreementParty.objects.filter(agreement=OuterRef("pk")).filter(within_code(code, "pihak__region__code"))
         return self.filter(Exists(rows))
 
     def with_partner_type(self, partner_type: str) -> "AgreementQuerySet":

@@ -8,6 +8,9 @@ VIEW = "view"
 ADD = "add"
 CHANGE = "change"
 DELETE = "delete"
+# Moving an agreement between lifecycle stages. Not the same as CHANGE: the TKKSD may start and end
+# an evaluation (lifecycle.TRANSITIONS) without being allowed to edit the agreement itself.
+TRANSITION = "transition"
 
 
 class RestrictedQuerySet(models.QuerySet):
@@ -18,7 +21,7 @@ class RestrictedQuerySet(models.QuerySet):
     """
 
     def restrict(self, user, action: str = VIEW) -> "RestrictedQuerySet":
-        """Rows of this queryset that ``user`` may ``action`` (view, add, change, delete)."""
+        """Rows of this queryset that ``user`` may ``action`` (view, add, change, delete, transition)."""
         return self.restrict_actor(actor_for(user), action)
 
     def restrict_actor(self, actor: Actor, action: str = VIEW) -> "RestrictedQuerySet":

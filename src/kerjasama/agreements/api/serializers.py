@@ -1,6 +1,9 @@
 """API representations of agreements. Writes go through ``services``; serializers only translate."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from kerjasama.agreements.choices import (
@@ -11,21 +14,51 @@ from kerjasama.agreements.choices import (
     PartyRole,
     ServiceRole,
     Stage,
+    Validity,
 )
 from kerjasama.agreements.models import Agreement, AgreementParty, AgreementTransition
 from kerjasama.agreements.services import AgreementData, PartyData
 from kerjasama.core.choices import Source
 from kerjasama.core.models import ObjectChange
+from kerjasama.core.querysets import VIEW
+from kerjasama.regions.choices import PartnerType, PihakKind
+from kerjasama.regions.models import PerangkatDaerah, ServiceType, Urusan
+
+
+class LinkVisibility:
+    """Which linked agreements (``parent``, ``amends``) the reader may see, cached per request.
+
+    A public PKS may implement a non-public KB: the link keeps its id, but the KB's title is shown
+    only to those who may see the KB itself.
+    """
+
+    def __init__(self, user) -> None:
+        self.user = user
+        self._known: dict[int, bool] = {}
+
+    def preload(self, ids) -> None:
+        """Look up many links with one query (a page of a list)."""
+        missing = {pk for pk in ids if pk is not None and pk not in self._known}
+        if not missing:
+            return
+        visible = set(Agreement.objects.restrict(self.user, VIEW).filter(pk__in=missing).values_list("pk", flat=True))
+        self._known.update({pk: pk in visible for pk in missing})
+
+    def __call__(self, pk: int) -> bool:
+        self.preload([pk])
+        return self._known[pk]
 
 
 class PartyReadSerializer(serializers.ModelSerializer):
     """A party of an agreement with its own number and signatory."""
 
-    pihak = serializers.IntegerField(source="pihak_id")
-    name = serializers.CharField(source="pihak.name")
-    kind = serializers.CharField(source="pihak.kind")
-    region = serializers.CharField(source="pihak.region_id", allow_null=True)
-    partner_type = serializers.CharField(source="pihak.partner.partner_type", default=None)
+    pihak = serializers.IntegerField(source="pihak_id", read_only=True)
+    name = serializers.CharField(source="pihak.name", read_only=True)
+    kind = serializers.ChoiceField(source="pihak.kind", choices=PihakKind.choices, read_only=True)
+    region = serializers.CharField(source="pihak.region_id", read_only=True, allow_null=True)
+    partner_type = serializers.ChoiceField(
+        source="pihak.partner.partner_type", choices=PartnerType.choices, read_only=True, allow_null=True, default=None
+    )
 
     class Meta:
         model = AgreementParty
@@ -42,12 +75,21 @@ class PartyReadSerializer(serializers.ModelSerializer):
             "signatory_title",
             "service_role",
         )
+        read_only_fields = fields
 
 
-class LinkSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Agreement
-        fields = ("id", "title", "document_type")
+class LinkSerializer(serializers.Serializer):
+    """Another agreement this one points at; title and type are null when the reader may not see it."""
+
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(read_only=True, allow_null=True)
+    document_type = serializers.ChoiceField(choices=DocumentType.choices, read_only=True, allow_null=True)
+
+    def to_representation(self, instance):
+        visible = self.context.get("link_visibility")
+        if visible is not None and not visible(instance.pk):
+            return {"id": instance.pk, "title": None, "document_type": None}
+        return super().to_representation(instance)
 
 
 class AgreementSerializer(serializers.ModelSerializer):
@@ -58,9 +100,9 @@ class AgreementSerializer(serializers.ModelSerializer):
     urusan = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     service_types = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     service_areas = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    perangkat_daerah = serializers.StringRelatedField()
-    parent = LinkSerializer(read_only=True)
-    amends = LinkSerializer(read_only=True)
+    perangkat_daerah = serializers.StringRelatedField(allow_null=True)
+    parent = LinkSerializer(read_only=True, allow_null=True)
+    amends = LinkSerializer(read_only=True, allow_null=True)
     validity = serializers.SerializerMethodField()
     days_left = serializers.SerializerMethodField()
     archived = serializers.SerializerMethodField()
@@ -108,6 +150,7 @@ class AgreementSerializer(serializers.ModelSerializer):
     def get_numbers(self, agreement) -> list[str]:
         return agreement.numbers()
 
+    @extend_schema_field(serializers.ChoiceField(choices=Validity.choices))
     def get_validity(self, agreement) -> str:
         return agreement.validity_on(self._day())
 
@@ -118,10 +161,31 @@ class AgreementSerializer(serializers.ModelSerializer):
         return agreement.is_archived
 
 
+class ProblemSerializer(serializers.Serializer):
+    """A warning that did not stop saving, on one field."""
+
+    field = serializers.CharField()
+    message = serializers.CharField()
+
+
+class AgreementSavedSerializer(AgreementSerializer):
+    """The answer to a create or update: the agreement as read, plus the warnings of the validation."""
+
+    warnings = serializers.SerializerMethodField()
+
+    class Meta(AgreementSerializer.Meta):
+        fields = (*AgreementSerializer.Meta.fields, "warnings")
+
+    @extend_schema_field(ProblemSerializer(many=True))
+    def get_warnings(self, agreement):
+        problems = self.context.get("warnings", [])
+        return [{"field": problem.field, "message": problem.message} for problem in problems]
+
+
 class PartyWriteSerializer(serializers.Serializer):
     """A party in a create or update request."""
 
-    pihak = serializers.IntegerField()
+    pihak = serializers.IntegerField(help_text=gettext_lazy("Party id (see /api/pihak/)."))
     role = serializers.ChoiceField(choices=PartyRole.choices, default=PartyRole.MITRA)
     number = serializers.CharField(required=False, allow_blank=True, default="")
     signatory_name = serializers.CharField(required=False, allow_blank=True, default="")
@@ -129,19 +193,43 @@ class PartyWriteSerializer(serializers.Serializer):
     service_role = serializers.ChoiceField(choices=ServiceRole.choices, default=ServiceRole.TIMBAL_BALIK)
 
 
+def _codes_to_ids(model, codes: list[str], message: str) -> list[int]:
+    found = dict(model.objects.filter(code__in=codes).values_list("code", "pk"))
+    unknown = [code for code in codes if code not in found]
+    if unknown:
+        raise serializers.ValidationError(message % {"codes": ", ".join(unknown)})
+    return [found[code] for code in codes]
+
+
 class AgreementWriteSerializer(serializers.Serializer):
-    """The body of a create (POST) or full update (PUT); rules are checked by ``services.validate``."""
+    """The body of a create (POST) or full update (PUT); rules are checked by ``services.validate``.
+
+    Given an agreement, it renders the body that would PUT the agreement back unchanged (the
+    browsable API prefills its form with it).
+    """
 
     title = serializers.CharField(max_length=500)
     document_type = serializers.ChoiceField(choices=DocumentType.choices)
-    category = serializers.ChoiceField(choices=Category.choices, required=False, allow_blank=True, default="")
+    category = serializers.ChoiceField(
+        choices=Category.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=gettext_lazy("Derived from the parties when blank."),
+    )
     parties = PartyWriteSerializer(many=True)
-    urusan = serializers.ListField(child=serializers.CharField(), help_text="Urusan codes, e.g. 1.02")
+    urusan = serializers.ListField(
+        child=serializers.CharField(), help_text=gettext_lazy("Urusan codes, e.g. 2.12 (see /api/urusan/).")
+    )
     subject = serializers.CharField(required=False, allow_blank=True, default="")
     scope = serializers.CharField(required=False, allow_blank=True, default="")
-    perangkat_daerah = serializers.IntegerField(required=False, allow_null=True, default=None)
+    perangkat_daerah = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text=gettext_lazy("Id (see /api/perangkat-daerah/).")
+    )
     signed_on = serializers.DateField(required=False, allow_null=True, default=None)
-    start_on = serializers.DateField(required=False, allow_null=True, default=None)
+    start_on = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text=gettext_lazy("Defaults to the signing date.")
+    )
     end_on = serializers.DateField(required=False, allow_null=True, default=None)
     terminated_on = serializers.DateField(required=False, allow_null=True, default=None)
     funding_source = serializers.ChoiceField(
@@ -156,34 +244,87 @@ class AgreementWriteSerializer(serializers.Serializer):
         choices=Stage.choices,
         required=False,
         default=Stage.PERSIAPAN,
-        help_text="Only on create; later changes go through /transition/.",
+        help_text=gettext_lazy("Only on create; later changes go through /transition/."),
     )
-    parent = serializers.IntegerField(required=False, allow_null=True, default=None)
-    amends = serializers.IntegerField(required=False, allow_null=True, default=None)
+    parent = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text=gettext_lazy("Id of the KB this agreement implements.")
+    )
+    amends = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=gettext_lazy("Id of the agreement this one extends or amends."),
+    )
     change_kind = serializers.ChoiceField(choices=ChangeKind.choices, required=False, allow_blank=True, default="")
-    service_types = serializers.ListField(child=serializers.CharField(), required=False, default=list)
-    service_areas = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    service_types = serializers.ListField(
+        child=serializers.CharField(), required=False, default=list, help_text=gettext_lazy("Service type codes.")
+    )
+    service_areas = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        default=list,
+        help_text=gettext_lazy("Kecamatan or desa codes inside a party's region."),
+    )
     is_public = serializers.BooleanField(required=False, default=True)
     source = serializers.ChoiceField(choices=Source.choices, required=False, default=Source.INPUT)
     source_note = serializers.CharField(required=False, allow_blank=True, default="")
 
-    def validate_urusan(self, codes):
-        from kerjasama.regions.models import Urusan
+    def to_representation(self, instance):
+        if isinstance(instance, Agreement):
+            instance = self._as_body(instance)
+        return super().to_representation(instance)
 
-        found = dict(Urusan.objects.filter(code__in=codes).values_list("code", "pk"))
-        unknown = [code for code in codes if code not in found]
-        if unknown:
-            raise serializers.ValidationError(f"Unknown urusan code(s): {', '.join(unknown)}")
-        return [found[code] for code in codes]
+    @staticmethod
+    def _as_body(agreement: Agreement) -> dict:
+        data = AgreementData.from_agreement(agreement)
+        body = {name: getattr(data, name) for name in ("title", "document_type", "category", "subject", "scope")}
+        body.update(
+            {name: getattr(data, name) for name in ("signed_on", "start_on", "end_on", "terminated_on")},
+            funding_source=data.funding_source,
+            funding_amount=data.funding_amount,
+            dprd_approval_required=data.dprd_approval_required,
+            dprd_approval_reference=data.dprd_approval_reference,
+            stage=data.stage,
+            parent=data.parent_id,
+            amends=data.amends_id,
+            change_kind=data.change_kind,
+            perangkat_daerah=data.perangkat_daerah_id,
+            parties=[{**vars(party), "pihak": party.pihak_id} for party in data.parties],
+            urusan=sorted(urusan.code for urusan in agreement.urusan.all()),
+            service_types=sorted(service.code for service in agreement.service_types.all()),
+            service_areas=data.service_area_codes,
+            is_public=data.is_public,
+            source=data.source,
+            source_note=data.source_note,
+        )
+        return body
+
+    def validate_urusan(self, codes):
+        return _codes_to_ids(Urusan, codes, _("Unknown urusan code(s): %(codes)s."))
 
     def validate_service_types(self, codes):
-        from kerjasama.regions.models import ServiceType
+        return _codes_to_ids(ServiceType, codes, _("Unknown service type(s): %(codes)s."))
 
-        found = dict(ServiceType.objects.filter(code__in=codes).values_list("code", "pk"))
-        unknown = [code for code in codes if code not in found]
-        if unknown:
-            raise serializers.ValidationError(f"Unknown service type(s): {', '.join(unknown)}")
-        return [found[code] for code in codes]
+    def validate_perangkat_daerah(self, pk):
+        if pk is not None and not PerangkatDaerah.objects.filter(pk=pk).exists():
+            raise serializers.ValidationError(_("Unknown perangkat daerah id %(id)s.") % {"id": pk})
+        return pk
+
+    def _visible_link(self, pk, name: str):
+        """A link may point only at an agreement the user can see (or keep the one it has)."""
+        if pk is None or (self.instance is not None and getattr(self.instance, f"{name}_id") == pk):
+            return pk
+        request = self.context.get("request")
+        user = request.user if request is not None else None
+        if not Agreement.objects.restrict(user, VIEW).filter(pk=pk).exists():
+            raise serializers.ValidationError(_("Agreement %(id)s does not exist.") % {"id": pk})
+        return pk
+
+    def validate_parent(self, pk):
+        return self._visible_link(pk, "parent")
+
+    def validate_amends(self, pk):
+        return self._visible_link(pk, "amends")
 
     def to_data(self) -> AgreementData:
         """The validated body as :class:`AgreementData` for the services."""
@@ -227,16 +368,21 @@ class AgreementWriteSerializer(serializers.Serializer):
         )
 
 
-class TransitionRequestSerializer(serializers.Serializer):
+class StageMoveSerializer(serializers.Serializer):
     """Body of ``POST /api/agreements/{id}/transition/``."""
 
     to = serializers.ChoiceField(choices=Stage.choices)
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=gettext_lazy("Required to reject or terminate."),
+    )
     date = serializers.DateField(
         required=False,
         allow_null=True,
         default=None,
-        help_text="Signing date (to pelaksanaan) or termination date (to diakhiri).",
+        help_text=gettext_lazy("Signing date (to pelaksanaan) or termination date (to diakhiri)."),
     )
 
 
@@ -251,7 +397,7 @@ class TransitionSerializer(serializers.ModelSerializer):
 class ChangeSerializer(serializers.ModelSerializer):
     """A change-log row."""
 
-    object_type = serializers.CharField(source="changed_object_type.model")
+    object_type = serializers.CharField(source="changed_object_type.model", read_only=True)
 
     class Meta:
         model = ObjectChange
@@ -272,11 +418,15 @@ class ChangeSerializer(serializers.ModelSerializer):
 
 
 class YearCountSerializer(serializers.Serializer):
+    """Agreements signed in one year."""
+
     year = serializers.IntegerField()
     count = serializers.IntegerField()
 
 
 class KeyCountSerializer(serializers.Serializer):
+    """Agreements of one category, urusan or partner type."""
+
     key = serializers.CharField()
     label = serializers.CharField()
     count = serializers.IntegerField()

@@ -1,30 +1,50 @@
-"""Agreement API: list and filter, create and edit through the services, transitions, history, stats."""
+"""Agreement API: list and filter, create and edit through the services, transitions, history, stats.
 
+Permissions (``core/api/permissions.py``): rows the user may not see answer 404; rows the user may
+see but not change (PUT), archive (DELETE), restore or move (transition) answer 403; writes without
+a signed-in user answer 401.
+"""
+
+import django_filters
 from django.db.models import Prefetch
-from django.utils.dateparse import parse_date
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.utils.translation import gettext_lazy
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers as drf_serializers
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from kerjasama.agreements import lifecycle, services, stats
 from kerjasama.agreements.api import serializers
+from kerjasama.agreements.choices import Stage
 from kerjasama.agreements.filtersets import AgreementFilterSet
 from kerjasama.agreements.models import Agreement, AgreementParty, AgreementTransition
+from kerjasama.core.api.permissions import RestrictedPermission
 from kerjasama.core.api.views import RestrictedModelViewSet, RestrictedReadOnlyViewSet
 from kerjasama.core.changelog import history_for
-from kerjasama.core.querysets import CHANGE, DELETE, VIEW
+from kerjasama.core.querysets import CHANGE, DELETE, TRANSITION
 
 
 def _problems_to_errors(problems) -> dict[str, list[str]]:
+    """Service problems as a DRF error body: messages keyed by field; warnings are left out."""
     errors: dict[str, list[str]] = {}
     for problem in problems:
         if not problem.warning:
             errors.setdefault(problem.field, []).append(problem.message)
     return errors
+
+
+ERROR_400 = OpenApiResponse(
+    OpenApiTypes.OBJECT, description=gettext_lazy("Messages keyed by the field they are about.")
+)
+ON_PARAMETER = OpenApiParameter(
+    "on", OpenApiTypes.DATE, description=gettext_lazy("Compute validity and days left for this day (default today).")
+)
 
 
 class AgreementViewSet(RestrictedModelViewSet):
@@ -39,44 +59,92 @@ class AgreementViewSet(RestrictedModelViewSet):
     serializer_class = serializers.AgreementSerializer
     filterset_class = AgreementFilterSet
     http_method_names = ["get", "post", "put", "delete", "head", "options"]
+    row_actions = {"update": CHANGE, "destroy": DELETE, "restore": DELETE, "transition": TRANSITION}
+
+    def _on(self):
+        """The ``?on=`` day, validated: a bad date is a 400 on every action, not today in disguise."""
+        value = self.request.query_params.get("on") if self.request is not None else None
+        if not value:
+            return None
+        try:
+            return drf_serializers.DateField().run_validation(value)
+        except drf_serializers.ValidationError as exc:
+            raise ValidationError({"on": exc.detail}) from exc
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        context["on"] = parse_date(self.request.query_params.get("on") or "")
+        context["on"] = self._on()
+        context["link_visibility"] = serializers.LinkVisibility(getattr(self.request, "user", None))
         return context
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        if kwargs.get("many") and args:
+            # One query for the links of a whole page instead of one per agreement.
+            links = serializer.context["link_visibility"]
+            links.preload(pk for row in args[0] for pk in (row.parent_id, row.amends_id))
+        return serializer
 
     def get_serializer_class(self):
         if self.action in ("create", "update"):
             return serializers.AgreementWriteSerializer
         return super().get_serializer_class()
 
-    def _respond(self, result, status_code):
-        agreement = self.queryset.get(pk=result.agreement.pk)
-        data = serializers.AgreementSerializer(agreement, context=self.get_serializer_context()).data
-        data["warnings"] = [{"field": p.field, "message": p.message} for p in result.warnings]
-        return Response(data, status=status_code)
+    def filter_queryset(self, queryset):
+        # Filters (which hide archived agreements) apply to lists, not to one agreement by id.
+        if self.action == "list":
+            return super().filter_queryset(queryset)
+        return queryset
 
-    @extend_schema(request=serializers.AgreementWriteSerializer, responses=serializers.AgreementSerializer)
+    def _read(self, pk: int, status_code: int = status.HTTP_200_OK, warnings=None) -> Response:
+        """The agreement as read after a write; with ``warnings`` (create, update) they are included."""
+        agreement = self.queryset.get(pk=pk)
+        context = self.get_serializer_context()
+        if warnings is None:
+            return Response(serializers.AgreementSerializer(agreement, context=context).data, status=status_code)
+        context["warnings"] = warnings
+        return Response(serializers.AgreementSavedSerializer(agreement, context=context).data, status=status_code)
+
+    @extend_schema(parameters=[ON_PARAMETER])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(parameters=[ON_PARAMETER])
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        request=serializers.AgreementWriteSerializer,
+        responses={201: serializers.AgreementSavedSerializer, 400: ERROR_400},
+    )
     def create(self, request, *args, **kwargs):
-        body = serializers.AgreementWriteSerializer(data=request.data)
+        body = self.get_serializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
             result = services.create_agreement(body.to_data(), user=request.user)
         except services.AgreementValidationError as exc:
             raise ValidationError(_problems_to_errors(exc.problems)) from exc
-        return self._respond(result, status.HTTP_201_CREATED)
+        return self._read(result.agreement.pk, status.HTTP_201_CREATED, result.warnings)
 
-    @extend_schema(request=serializers.AgreementWriteSerializer, responses=serializers.AgreementSerializer)
+    @extend_schema(
+        request=serializers.AgreementWriteSerializer,
+        responses={200: serializers.AgreementSavedSerializer, 400: ERROR_400},
+        description=gettext_lazy("Replace the agreement's fields and parties; the stage is kept (see /transition/)."),
+    )
     def update(self, request, *args, **kwargs):
         agreement = self.get_object()
-        body = serializers.AgreementWriteSerializer(data=request.data)
+        body = self.get_serializer(agreement, data=request.data)
         body.is_valid(raise_exception=True)
         try:
             result = services.update_agreement(agreement, body.to_data(), user=request.user)
         except services.AgreementValidationError as exc:
             raise ValidationError(_problems_to_errors(exc.problems)) from exc
-        return self._respond(result, status.HTTP_200_OK)
+        return self._read(result.agreement.pk, warnings=result.warnings)
 
+    @extend_schema(
+        parameters=[OpenApiParameter("note", str, description=gettext_lazy("Why it is archived (change log)."))],
+        description=gettext_lazy("Archive the agreement (nothing is deleted); undo with /restore/."),
+    )
     def destroy(self, request, *args, **kwargs):
         agreement = self.get_object()
         try:
@@ -86,7 +154,7 @@ class AgreementViewSet(RestrictedModelViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, responses=serializers.AgreementSerializer)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], filter_backends=[])
     def restore(self, request, pk=None):
         """Undo an archive."""
         agreement = self.get_object()
@@ -94,15 +162,21 @@ class AgreementViewSet(RestrictedModelViewSet):
             services.restore_agreement(agreement, user=request.user)
         except services.PermissionDenied as exc:
             raise PermissionDenied(str(exc)) from exc
-        agreement = self.queryset.get(pk=agreement.pk)
-        return Response(serializers.AgreementSerializer(agreement, context=self.get_serializer_context()).data)
+        return self._read(agreement.pk)
 
-    @extend_schema(request=serializers.TransitionRequestSerializer, responses=serializers.TransitionSerializer)
-    @action(detail=True, methods=["post"])
+    @extend_schema(
+        request=serializers.StageMoveSerializer,
+        responses={201: serializers.TransitionSerializer, 400: ERROR_400},
+    )
+    @action(detail=True, methods=["post"], filter_backends=[])
     def transition(self, request, pk=None):
-        """Move the agreement to another lifecycle stage, with a note (required to reject or terminate)."""
+        """Move the agreement to another lifecycle stage, with a note (required to reject or terminate).
+
+        Which moves each role may make is ``lifecycle.TRANSITIONS``; a move the role may not make,
+        or whose requirements are not met, answers 400 keyed ``to``.
+        """
         agreement = self.get_object()
-        body = serializers.TransitionRequestSerializer(data=request.data)
+        body = serializers.StageMoveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
             record = lifecycle.transition(
@@ -117,35 +191,39 @@ class AgreementViewSet(RestrictedModelViewSet):
         return Response(serializers.TransitionSerializer(record).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=serializers.TransitionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def transitions(self, request, pk=None):
         """The agreement's lifecycle timeline, oldest first."""
         agreement = self.get_object()
         return Response(serializers.TransitionSerializer(agreement.transitions.all(), many=True).data)
 
     @extend_schema(responses=serializers.ChangeSerializer(many=True))
-    @action(detail=True, methods=["get"], permission_classes=[IsAuthenticated])
+    @action(
+        detail=True,
+        methods=["get"],
+        filter_backends=[],
+        permission_classes=[IsAuthenticated, RestrictedPermission],
+    )
     def history(self, request, pk=None):
-        """The change log of the agreement and its parties (signed-in users only)."""
+        """The change log of the agreement and its parties, newest first (signed-in users only)."""
         agreement = self.get_object()
         page = self.paginate_queryset(history_for(agreement))
         return self.get_paginated_response(serializers.ChangeSerializer(page, many=True).data)
 
-    def filter_queryset(self, queryset):
-        # Filters (which hide archived agreements) apply to lists, not to one agreement by id.
-        if self.action == "list":
-            return super().filter_queryset(queryset)
-        return queryset
 
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        if self.action in ("restore",):
-            return Agreement.objects.restrict(self.request.user, DELETE)
-        if self.action == "transition":
-            return Agreement.objects.restrict(self.request.user, CHANGE)
-        if self.action in ("transitions", "history"):
-            return Agreement.objects.restrict(self.request.user, VIEW)
-        return queryset
+class TransitionFilterSet(django_filters.FilterSet):
+    """Stage changes by agreement id and target stage.
+
+    The agreement is a plain number, not a choice among all agreements: an id the user may not
+    see gives an empty list, exactly like an id that does not exist.
+    """
+
+    agreement = django_filters.NumberFilter(field_name="agreement_id", label=gettext_lazy("Agreement id"))
+    to_stage = django_filters.ChoiceFilter(choices=Stage.choices, label=gettext_lazy("To stage"))
+
+    class Meta:
+        model = AgreementTransition
+        fields = ()
 
 
 class TransitionViewSet(RestrictedReadOnlyViewSet):
@@ -153,58 +231,60 @@ class TransitionViewSet(RestrictedReadOnlyViewSet):
 
     queryset = AgreementTransition.objects.all().order_by("-at", "-id")
     serializer_class = serializers.TransitionSerializer
-    filterset_fields = ("agreement", "to_stage")
+    filterset_class = TransitionFilterSet
 
 
-STATS_PARAMETERS = [
-    OpenApiParameter("region", str, description="Region code; includes the regions inside it"),
-    OpenApiParameter("category", str),
-    OpenApiParameter("urusan", str, description="Urusan code"),
-    OpenApiParameter("partner_type", str),
-    OpenApiParameter("year", int),
-]
-STATS_FILTERS = ("region", "category", "urusan", "partner_type", "year", "document_type", "stage")
+class StatsFilterSet(AgreementFilterSet):
+    """The structured agreement filters (no free text, party, validity or archive switches)."""
+
+    q = None
+    pihak = None
+    validity = None
+    on = None
+    source = None
+    is_public = None
+    archived = None
+    ordering = None
 
 
-class StatsView(APIView):
-    """Base for statistics: the agreement filters for structured fields apply (not free text)."""
+class StatsView(GenericAPIView):
+    """Base for statistics over the agreement filters of :class:`StatsFilterSet`.
 
+    Counts cover every non-archived agreement, public or not, for every reader (``stats`` module).
+    """
+
+    queryset = Agreement.objects.all()
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = StatsFilterSet
+    pagination_class = None
     function = None
 
-    def filtered(self, request):
-        params = {key: request.query_params.getlist(key) for key in STATS_FILTERS if key in request.query_params}
-        flat = {key: values if len(values) > 1 else values[0] for key, values in params.items()}
-        filterset = AgreementFilterSet(flat, queryset=Agreement.objects.all())
-        if not filterset.is_valid():
-            raise ValidationError(filterset.errors)
-        return filterset.qs
-
     def get(self, request):
-        return Response(type(self).function(self.filtered(request)))
+        return Response(type(self).function(self.filter_queryset(self.get_queryset())))
 
 
-@extend_schema(parameters=STATS_PARAMETERS, responses=serializers.YearCountSerializer(many=True))
+@extend_schema(responses=serializers.YearCountSerializer(many=True))
 class AgreementsByYearView(StatsView):
-    """Agreements by signing year: ``[{"year": 2025, "count": 208}, ...]``."""
+    """Agreements by signing year: ``[{"year": 2025, "count": 208}, ...]``, oldest first."""
 
     function = staticmethod(stats.by_year)
 
 
-@extend_schema(parameters=STATS_PARAMETERS, responses=serializers.KeyCountSerializer(many=True))
+@extend_schema(responses=serializers.KeyCountSerializer(many=True))
 class AgreementsByUrusanView(StatsView):
-    """Agreements per urusan (an agreement counts once per urusan it covers)."""
+    """Agreements per urusan (an agreement counts once per urusan it covers), largest first."""
 
     function = staticmethod(stats.by_urusan)
 
 
-@extend_schema(parameters=STATS_PARAMETERS, responses=serializers.KeyCountSerializer(many=True))
+@extend_schema(responses=serializers.KeyCountSerializer(many=True))
 class AgreementsByCategoryView(StatsView):
     """Agreements per category."""
 
     function = staticmethod(stats.by_category)
 
 
-@extend_schema(parameters=STATS_PARAMETERS, responses=serializers.KeyCountSerializer(many=True))
+@extend_schema(responses=serializers.KeyCountSerializer(many=True))
 class AgreementsByPartnerTypeView(StatsView):
     """Agreements with a partner of each type, and those between regions only."""
 

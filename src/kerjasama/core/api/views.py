@@ -1,30 +1,25 @@
-"""Base viewsets: every queryset is restricted to what the requesting user may do."""
+"""Base viewsets: every queryset is restricted to what the requesting user may see."""
 
 from django.db import transaction
 from rest_framework import viewsets
 
 from kerjasama.core.changelog import log_change
 from kerjasama.core.choices import ChangeAction
-from kerjasama.core.querysets import CHANGE, DELETE, VIEW
-
-ACTION_FOR_METHOD = {
-    "GET": VIEW,
-    "HEAD": VIEW,
-    "OPTIONS": VIEW,
-    "POST": CHANGE,
-    "PUT": CHANGE,
-    "PATCH": CHANGE,
-    "DELETE": DELETE,
-}
+from kerjasama.core.querysets import VIEW
 
 
 class RestrictedViewSetMixin:
-    """Applies ``queryset.restrict(user, action)`` for the HTTP method of the request."""
+    """Looks rows up in ``queryset.restrict(user, VIEW)``; what a user may do with a row is then
+    checked by :class:`~kerjasama.core.api.permissions.RestrictedPermission` (404 versus 403).
+
+    ``row_actions`` maps a viewset action (``"restore"``) to the ``restrict`` action its row needs
+    (``"delete"``); actions not listed follow the HTTP method (PUT: change, DELETE: delete).
+    """
+
+    row_actions: dict[str, str] = {}
 
     def get_queryset(self):
-        queryset = super().get_queryset()
-        action = ACTION_FOR_METHOD.get(self.request.method, VIEW)
-        return queryset.restrict(self.request.user, action)
+        return super().get_queryset().restrict(self.request.user, VIEW)
 
 
 class RestrictedReadOnlyViewSet(RestrictedViewSetMixin, viewsets.ReadOnlyModelViewSet):

@@ -1,14 +1,16 @@
 """API representations of the reference data."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from kerjasama.regions.choices import PartnerType
 from kerjasama.regions.models import Partner, PerangkatDaerah, Pihak, Region, ServiceType, Urusan
 
 
 class RegionSerializer(serializers.ModelSerializer):
     """A region under its Kemendagri code."""
 
-    parent = serializers.CharField(source="parent_id", read_only=True)
+    parent = serializers.CharField(source="parent_id", read_only=True, allow_null=True)
 
     class Meta:
         model = Region
@@ -30,7 +32,8 @@ class RegionSerializer(serializers.ModelSerializer):
 class PartnerSerializer(serializers.ModelSerializer):
     """A third-party partner with its party id."""
 
-    pihak = serializers.IntegerField(source="pihak.pk", read_only=True)
+    pihak = serializers.IntegerField(source="pihak.pk", read_only=True, help_text=_("Party id for agreements."))
+    aliases = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
     region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all(), required=False, allow_null=True)
 
     class Meta:
@@ -54,7 +57,9 @@ class PihakSerializer(serializers.ModelSerializer):
     """A party: a region government or a partner."""
 
     region = serializers.CharField(source="region_id", read_only=True, allow_null=True)
-    partner_type = serializers.CharField(source="partner.partner_type", read_only=True, default=None)
+    partner_type = serializers.ChoiceField(
+        source="partner.partner_type", choices=PartnerType.choices, read_only=True, allow_null=True, default=None
+    )
 
     class Meta:
         model = Pihak
@@ -62,12 +67,16 @@ class PihakSerializer(serializers.ModelSerializer):
 
 
 class UrusanSerializer(serializers.ModelSerializer):
+    """A government affair; agreements name it by ``code``."""
+
     class Meta:
         model = Urusan
         fields = ("code", "name", "short_name", "group")
 
 
 class ServiceTypeSerializer(serializers.ModelSerializer):
+    """A service an agreement can open to another region's residents."""
+
     urusan = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
@@ -76,6 +85,8 @@ class ServiceTypeSerializer(serializers.ModelSerializer):
 
 
 class PerangkatDaerahSerializer(serializers.ModelSerializer):
+    """A regional government unit (OPD)."""
+
     class Meta:
         model = PerangkatDaerah
         fields = ("id", "name", "short_name", "region")
