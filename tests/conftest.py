@@ -20,6 +20,16 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def plain_static_and_var(settings, tmp_path):
+    """Render static URLs without a collectstatic manifest, and keep uploads in a temporary folder."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.VAR_DIR = tmp_path
+
+
 @pytest.fixture
 def admin_user(db):
     return make_user("admin", "admin")
