@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "kerjasama.users",
     "kerjasama.regions",
     "kerjasama.agreements",
+    "kerjasama.monitoring",
 ]
 
 MIDDLEWARE = [
@@ -192,4 +193,14 @@ KERJASAMA = {
     "EXPIRING_WITHIN_DAYS": 90,
     # Date the synthetic demo data set describes (the Biro POD count of 208 on 18 Nov 2025).
     "DEMO_REFERENCE_DATE": "2025-11-18",
+    # Health rules of implementation monitoring (monitoring/health.py).
+    "HEALTH": {
+        "DORMANT_DAYS": 180,  # in force, yet no activity, report or indicator update for this long
+        "NO_WORKPLAN_DAYS": 90,  # signed this long ago and still no work plan
+        "KB_WITHOUT_PKS_MONTHS": 12,  # a KB this old with no implementing PKS
+        "EXPIRY_DAYS": (90, 60, 30, 7, 0),  # reminders before the end date (0: ends today)
+    },
+    # Evidence files of implementation reports.
+    "EVIDENCE_MAX_BYTES": 10 * 1024 * 1024,
+    "EVIDENCE_TYPES": ("application/pdf", "image/jpeg", "image/png"),
 }
