@@ -8,10 +8,12 @@ from tests.builders import make_user
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load regions, urusan, service types and partners into the test database once."""
+    from kerjasama.monitoring.loaders import load_boundary_segments
     from kerjasama.regions.loaders import load_reference_data
 
     with django_db_blocker.unblock():
         load_reference_data()
+        load_boundary_segments()
 
 
 @pytest.fixture(autouse=True)

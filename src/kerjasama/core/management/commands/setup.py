@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from kerjasama.core.progress import progress_bar
+from kerjasama.monitoring.loaders import load_boundary_segments
 from kerjasama.regions.loaders import load_national, load_reference_data
 
 
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Database schema is up to date.")
         counts = load_reference_data(progress=progress_bar("Wilayah", enabled=not quiet))
+        counts["segmen_batas"] = load_boundary_segments()
         if options["national_all_levels"]:
             counts["wilayah_nasional"] = load_national(all_levels=True, progress=progress_bar("Wilayah nasional"))
         for name, count in counts.items():
