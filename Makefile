@@ -35,11 +35,14 @@ test: lint
 		*) echo "== DATABASE_URL names no PostgreSQL database: SQLite run only" ;; \
 	esac
 
+# Benchmarks on SQLite and PostgreSQL, written to docs/benchmarks.md; e.g. BENCH_ARGS="--only sqlite".
 bench: setup
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
+# Refresh the Indonesian catalogue from the sources, then compile it (README: "Translations").
 messages: venv
-	cd src/kerjasama && ../../$(BIN)/kerjasama makemessages -l id --no-obsolete && ../../$(BIN)/kerjasama compilemessages
+	cd src/kerjasama && ../../$(BIN)/kerjasama makemessages -l id --no-obsolete --ignore 'static/*' \
+		&& ../../$(BIN)/kerjasama compilemessages
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

@@ -1,6 +1,7 @@
 """Shared fixtures: the real reference data is loaded once per test session."""
 
 import pytest
+from django.utils import translation
 
 from tests.builders import make_user
 
@@ -30,6 +31,25 @@ def plain_static_and_var(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.VAR_DIR = tmp_path
+
+
+@pytest.fixture(autouse=True)
+def english_outside_requests():
+    """Code a test calls directly (services, forms, commands) speaks the English msgids.
+
+    Assertions on messages then do not depend on the wording of the Indonesian catalogue, which
+    tests/core/test_translations.py checks on its own. Requests still get the language the
+    LanguageMiddleware picks: Indonesian unless the client chose another (see ``english``).
+    """
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def english(client, settings):
+    """The test client has chosen English with the language switch (the cookie /i18n/setlang/ sets)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ import datetime as dt
 import uuid
 
 import pytest
+from django.conf import settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -418,6 +419,7 @@ def test_an_operator_cannot_link_to_an_agreement_it_cannot_see(kukar_operator):
     hidden_kb = make_agreement(document_type=DocumentType.KB, is_public=False)
     client = APIClient()
     client.force_login(kukar_operator)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.post(URL, body(parent=hidden_kb.pk), format="json")
     assert response.status_code == 400 and list(response.json()) == ["parent"]
     missing = client.post(URL, body(parent=hidden_kb.pk + 1000), format="json")

@@ -196,7 +196,7 @@ def test_operator_creates_agreement_with_own_party(client, kukar_operator):
     assert agreement.source == Source.INPUT
 
 
-def test_operator_gets_form_error_without_own_party(client, kukar_operator):
+def test_operator_gets_form_error_without_own_party(client, english, kukar_operator):
     client.force_login(kukar_operator)
     response = client.post(reverse("kerjasama-add"), new_agreement_data("Pemprov Kaltim", "Kota Balikpapan"))
     assert response.status_code == 400
@@ -206,7 +206,7 @@ def test_operator_gets_form_error_without_own_party(client, kukar_operator):
     assert not Agreement.objects.exists()
 
 
-def test_unknown_party_name_is_a_field_error(client, admin_user):
+def test_unknown_party_name_is_a_field_error(client, english, admin_user):
     client.force_login(admin_user)
     response = client.post(reverse("kerjasama-add"), new_agreement_data("Pemprov Kaltim", "Kabupaten Atlantis"))
     assert response.status_code == 400
@@ -214,7 +214,7 @@ def test_unknown_party_name_is_a_field_error(client, admin_user):
     assert not Agreement.objects.exists()
 
 
-def test_end_before_start_rerenders_form_and_saves_nothing(client, admin_user):
+def test_end_before_start_rerenders_form_and_saves_nothing(client, english, admin_user):
     client.force_login(admin_user)
     data = new_agreement_data(
         "Pemprov Kaltim", "Kota Balikpapan", signed_on="2025-03-01", start_on="2025-03-01", end_on="2024-12-31"
@@ -255,7 +255,7 @@ def test_viewer_may_not_open_the_add_form(client, viewer):
     assert client.get(reverse("kerjasama-add")).status_code == 403
 
 
-def test_edit_writes_change_log_and_history_shows_field(client, admin_user):
+def test_edit_writes_change_log_and_history_shows_field(client, english, admin_user):
     agreement = make_agreement(title="PKS lama adminduk", end_on=dt.date(2027, 2, 28))
     client.force_login(admin_user)
     page = client.get(reverse("kerjasama-edit", args=[agreement.pk]))
@@ -286,7 +286,7 @@ def test_edit_writes_change_log_and_history_shows_field(client, admin_user):
     )
 
 
-def test_edit_with_error_changes_nothing(client, admin_user):
+def test_edit_with_error_changes_nothing(client, english, admin_user):
     agreement = make_agreement(title="PKS tetap")
     client.force_login(admin_user)
     data = form_values(client.get(reverse("kerjasama-edit", args=[agreement.pk])).content.decode())
@@ -349,7 +349,7 @@ def test_signing_button_takes_the_signing_date(client, admin_user):
     assert agreement.signed_on == dt.date(2025, 10, 1)
 
 
-def test_blocked_transition_is_disabled_with_reason(client, admin_user):
+def test_blocked_transition_is_disabled_with_reason(client, english, admin_user):
     agreement = make_agreement(stage=Stage.PELAKSANAAN)
     client.force_login(admin_user)
     detail = client.get(reverse("kerjasama-detail", args=[agreement.pk])).content.decode()
@@ -358,7 +358,7 @@ def test_blocked_transition_is_disabled_with_reason(client, admin_user):
     assert 'name="to" value="diperpanjang"' not in detail
 
 
-def test_refused_transition_shows_reasons_as_messages(client, admin_user):
+def test_refused_transition_shows_reasons_as_messages(client, english, admin_user):
     agreement = make_agreement(stage=Stage.PELAKSANAAN)
     client.force_login(admin_user)
     response = client.post(
@@ -438,7 +438,7 @@ GOOD_ROW = [
 def _upload(client, content: bytes, name: str = "kerjasama.csv"):
     upload = io.BytesIO(content)
     upload.name = name
-    return client.post(reverse("kerjasama-import"), {"file": upload}, HTTP_ACCEPT_LANGUAGE="en")
+    return client.post(reverse("kerjasama-import"), {"file": upload})
 
 
 def test_import_preview_lists_row_errors_and_imports_nothing(client, admin_user, settings):
@@ -447,6 +447,11 @@ def test_import_preview_lists_row_errors_and_imports_nothing(client, admin_user,
     response = _upload(client, _csv([HEADER, GOOD_ROW, bad_row]))
     body = response.content.decode()
     assert response.status_code == 200
+    # Indonesian by default, whatever the browser prefers; English once chosen with the switch.
+    assert "Baris 3, kolom pihak: Pihak “Kabupaten Atlantis” tidak dikenal." in body
+    assert "Baris 2," not in body
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = _upload(client, _csv([HEADER, GOOD_ROW, bad_row])).content.decode()
     assert "Row 3, column pihak: Unknown party “Kabupaten Atlantis”." in body
     assert "Row 2," not in body
     assert 'name="token"' not in body  # no confirm button
@@ -454,7 +459,7 @@ def test_import_preview_lists_row_errors_and_imports_nothing(client, admin_user,
     assert not list((settings.VAR_DIR / "imports").iterdir())
 
 
-def test_import_good_file_after_confirm(client, admin_user, settings):
+def test_import_good_file_after_confirm(client, english, admin_user, settings):
     client.force_login(admin_user)
     second = ["IMP-3/2025", "PKS impor tiga", "PKS", "Kukar; Kota Samarinda", "Kesehatan", "2 Mei 2025", ""]
     response = _upload(client, _csv([HEADER, GOOD_ROW, second]))
@@ -486,7 +491,7 @@ def test_import_confirm_needs_the_sessions_token(client, admin_user, settings):
     assert not Agreement.objects.exists()
 
 
-def test_import_refuses_large_and_foreign_files(client, admin_user, settings):
+def test_import_refuses_large_and_foreign_files(client, english, admin_user, settings):
     client.force_login(admin_user)
     settings.IMPORT_MAX_BYTES = 100
     response = _upload(client, _csv([HEADER, GOOD_ROW] * 5))

@@ -31,6 +31,7 @@ from kerjasama.agreements.services import (
     AgreementData,
     Lookups,
     PartyData,
+    Related,
     apply_fields,
     party_snapshot,
     snapshot,
@@ -39,8 +40,9 @@ from kerjasama.agreements.services import (
 from kerjasama.agreements.template import COLUMN_NAMES, FIELD_COLUMNS, REQUIRED, normalise_header
 from kerjasama.core import changelog
 from kerjasama.core.choices import ChangeAction, Source
+from kerjasama.core.db import insert_many, reserve_keys
 from kerjasama.core.text import ParseError, fold, parse_amount, parse_bool, parse_date, split_list
-from kerjasama.regions.models import PerangkatDaerah, ServiceType, Urusan
+from kerjasama.regions.models import PerangkatDaerah, Pihak, ServiceType, Urusan
 from kerjasama.regions.resolver import AreaResolver, PihakResolver, ResolveError
 from kerjasama.users.roles import Actor
 
@@ -415,7 +417,8 @@ def _existing_by_number(numbers: set[str]) -> dict[str, tuple[int, str]]:
     for start in range(0, len(keys), 500):
         chunk = keys[start : start + 500]
         rows = (
-            AgreementParty.objects.annotate(key=Upper("number"))
+            AgreementParty.objects.exclude(number="")  # the condition of the unique index, so the index is used
+            .annotate(key=Upper("number"))
             .filter(key__in=chunk)
             .values_list("key", "agreement_id", "agreement__document_type")
         )
@@ -585,7 +588,7 @@ def _write(parsed: list[ParsedRow], user, filename: str, new_opd: list[str]) -> 
 
     lookups = Lookups()
     lookups.preload_pihak({party.pihak_id for row in parsed for party in row.data.parties})
-    user_fields = {"user": user, "user_name": user.get_username()} if getattr(user, "pk", None) else {}
+    user_fields = {"user_id": user.pk, "user_name": user.get_username()} if getattr(user, "pk", None) else {}
     with transaction.atomic():
         opd_ids = {}
         for name in new_opd:
@@ -597,82 +600,95 @@ def _write(parsed: list[ParsedRow], user, filename: str, new_opd: list[str]) -> 
             agreement = Agreement(stage=row.data.stage)
             apply_fields(agreement, row.data, lookups)
             agreements.append(agreement)
-        Agreement.objects.bulk_create(agreements, batch_size=1000)
-        by_row = {}
+        # Keys known before inserting let rows point at each other (a PKS at its KB in the same file)
+        # and let insert_many skip bulk_create's per-value compiling and reading keys back.
+        for agreement, key in zip(agreements, reserve_keys(Agreement, len(agreements)), strict=True):
+            agreement.pk = key
+        by_row = {id(row): agreement for row, agreement in zip(parsed, agreements, strict=True)}
         for row, agreement in zip(parsed, agreements, strict=True):
-            by_row[id(row)] = agreement
-        linked = []
-        for row, agreement in zip(parsed, agreements, strict=True):
-            changed = False
             if row.parent_in_file is not None:
                 agreement.parent_id = by_row[id(row.parent_in_file)].pk
-                changed = True
             if row.amends_in_file is not None:
                 agreement.amends_id = by_row[id(row.amends_in_file)].pk
-                changed = True
-            if changed:
-                linked.append(agreement)
-        Agreement.objects.bulk_update(linked, ["parent", "amends"], batch_size=1000)
-
-        parties, urusan, services, areas, transitions = [], [], [], [], []
-        now = timezone.now()
-        UrusanLink = Agreement.urusan.through
-        ServiceLink = Agreement.service_types.through
-        AreaLink = Agreement.service_areas.through
-        for row, agreement in zip(parsed, agreements, strict=True):
-            data = row.data
-            for index, party in enumerate(data.parties, start=1):
-                parties.append(
-                    AgreementParty(
-                        agreement=agreement,
-                        pihak_id=party.pihak_id,
-                        order=index,
-                        role=party.role,
-                        number=party.number.strip(),
-                        signatory_name=party.signatory_name.strip(),
-                        signatory_title=party.signatory_title.strip(),
-                        service_role=party.service_role,
-                    )
-                )
-            urusan += [UrusanLink(agreement_id=agreement.pk, urusan_id=pk) for pk in dict.fromkeys(data.urusan_ids)]
-            services += [
-                ServiceLink(agreement_id=agreement.pk, servicetype_id=pk) for pk in dict.fromkeys(data.service_type_ids)
-            ]
-            areas += [
-                AreaLink(agreement_id=agreement.pk, region_id=code) for code in dict.fromkeys(data.service_area_codes)
-            ]
-            transitions.append(
-                AgreementTransition(
-                    agreement=agreement,
-                    from_stage="",
-                    to_stage=agreement.stage,
-                    at=now,
-                    note=_("Imported from %(file)s") % {"file": Path(filename).name},
-                    **user_fields,
-                )
-            )
-        AgreementParty.objects.bulk_create(parties, batch_size=2000)
-        UrusanLink.objects.bulk_create(urusan, batch_size=2000)
-        ServiceLink.objects.bulk_create(services, batch_size=2000)
-        AreaLink.objects.bulk_create(areas, batch_size=2000)
-        AgreementTransition.objects.bulk_create(transitions, batch_size=2000)
+        insert_many(Agreement, agreements)
 
         message = _("Imported from %(file)s") % {"file": Path(filename).name}
-        ids = [agreement.pk for agreement in agreements]
-        for start in range(0, len(ids), 1000):
-            chunk = Agreement.objects.filter(pk__in=ids[start : start + 1000]).prefetch_related(
-                "urusan", "service_types", "service_areas", "parties__pihak"
-            )
-            entries = []
-            for agreement in chunk:
-                entries.append(
-                    changelog.ChangeEntry(agreement, ChangeAction.CREATE, after=snapshot(agreement), message=message)
+        parties, urusan, services, areas, transitions = [], [], [], [], []
+        related: list[Related] = []  # what each agreement's change-log snapshot records
+        pihak = Pihak.objects.in_bulk({party.pihak_id for row in parsed for party in row.data.parties})
+        urusan_codes = dict(Urusan.objects.values_list("pk", "code"))
+        service_codes = dict(ServiceType.objects.values_list("pk", "code"))
+        now = timezone.now()
+        for row, agreement in zip(parsed, agreements, strict=True):
+            data = row.data
+            own_parties = [
+                AgreementParty(
+                    agreement_id=agreement.pk,
+                    pihak=pihak[party.pihak_id],
+                    order=index,
+                    role=party.role,
+                    number=party.number.strip(),
+                    signatory_name=party.signatory_name.strip(),
+                    signatory_title=party.signatory_title.strip(),
+                    service_role=party.service_role,
                 )
-                entries += [
-                    changelog.ChangeEntry(
-                        party, ChangeAction.CREATE, after=party_snapshot(party), related=agreement, message=message
-                    )
-                    for party in agreement.parties.all()
-                ]
-            changelog.log_changes(entries)
+                for index, party in enumerate(data.parties, start=1)
+            ]
+            parties += own_parties
+            urusan_ids = list(dict.fromkeys(data.urusan_ids))
+            service_ids = list(dict.fromkeys(data.service_type_ids))
+            area_codes = list(dict.fromkeys(data.service_area_codes))
+            urusan += [{"agreement_id": agreement.pk, "urusan_id": pk} for pk in urusan_ids]
+            services += [{"agreement_id": agreement.pk, "servicetype_id": pk} for pk in service_ids]
+            areas += [{"agreement_id": agreement.pk, "region_id": code} for code in area_codes]
+            related.append(
+                Related(
+                    urusan=[urusan_codes[pk] for pk in urusan_ids],
+                    service_types=[service_codes[pk] for pk in service_ids],
+                    service_areas=area_codes,
+                    parties=own_parties,
+                )
+            )
+            transitions.append(
+                {"agreement_id": agreement.pk, "to_stage": agreement.stage, "at": now, "note": message, **user_fields}
+            )
+        for party, key in zip(parties, reserve_keys(AgreementParty, len(parties)), strict=True):
+            party.pk = key  # the change log names every party by its key
+        insert_many(AgreementParty, parties)
+        for links, rows in (
+            (Agreement.urusan, urusan),
+            (Agreement.service_types, services),
+            (Agreement.service_areas, areas),
+        ):
+            insert_many(links.through, rows)
+        insert_many(AgreementTransition, transitions)
+        _log_created(agreements, related, message)
     return len(agreements)
+
+
+def _log_created(agreements: list[Agreement], related: list[Related], message: str) -> None:
+    """Change-log rows for the new agreements and their parties, from the rows just written.
+
+    Only amounts are read back: the database keeps them to two decimals, and the snapshots show
+    them as stored, the way every later snapshot of these agreements will.
+    """
+    amounts = {}
+    with_amount = [agreement.pk for agreement in agreements if agreement.funding_amount is not None]
+    for start in range(0, len(with_amount), 1000):
+        chunk = Agreement.objects.filter(pk__in=with_amount[start : start + 1000])
+        amounts.update(chunk.values_list("pk", "funding_amount"))
+    for start in range(0, len(agreements), 1000):
+        entries = []
+        for agreement, links in zip(agreements[start : start + 1000], related[start : start + 1000], strict=True):
+            if agreement.pk in amounts:
+                agreement.funding_amount = amounts[agreement.pk]
+            entries.append(
+                changelog.ChangeEntry(agreement, ChangeAction.CREATE, after=snapshot(agreement, links), message=message)
+            )
+            entries += [
+                changelog.ChangeEntry(
+                    party, ChangeAction.CREATE, after=party_snapshot(party), related=agreement, message=message
+                )
+                for party in links.parties
+            ]
+        changelog.log_changes(entries)

@@ -20,6 +20,7 @@ from kerjasama.core import changelog
 from kerjasama.core.choices import ChangeAction
 from kerjasama.core.context import current
 from kerjasama.core.querysets import TRANSITION
+from kerjasama.monitoring.schedules import refresh_periods
 from kerjasama.users.choices import Role
 from kerjasama.users.roles import Actor, actor_for
 
@@ -207,5 +208,7 @@ def transition(
         changelog.log_change(
             locked, ChangeAction.TRANSITION, before=before, after=snapshot(locked), message=note.strip()
         )
+        if "start_on" in fields or "terminated_on" in fields:
+            refresh_periods(locked)  # the expected implementation reports follow the dates
     agreement.refresh_from_db()
     return record

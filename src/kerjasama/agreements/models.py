@@ -20,11 +20,13 @@ from kerjasama.agreements.choices import (
 )
 from kerjasama.core.choices import Source
 from kerjasama.core.querysets import TRANSITION, VIEW, RestrictedQuerySet
-from kerjasama.regions.models import within_code
+from kerjasama.regions.models import Pihak, within_code
 from kerjasama.users.choices import Role
 from kerjasama.users.roles import Actor
 
 __all__ = ("Agreement", "AgreementParty", "AgreementTransition")
+
+PARTY_ROLE_LABELS = dict(PartyRole.choices)
 
 
 def expiring_window() -> int:
@@ -86,8 +88,17 @@ class AgreementQuerySet(RestrictedQuerySet):
 
     def involving_region(self, code: str) -> "AgreementQuerySet":
         """Agreements with a party that is region ``code`` or lies inside it (64 includes 64.02)."""
-        rows = AgreementParty.objects.filter(agreement=OuterRef("pk")).filter(within_code(code, "pihak__region__code"))
-        return self.filter(Exists(rows))
+        rows = AgreementParty.objects.filter(agreement=OuterRef("pk"))
+        parties = list(
+            Pihak.objects.filter(within_code(code, "region__code")).order_by().values_list("pk", flat=True)[:2]
+        )
+        if len(parties) == 1:
+            # A kabupaten/kota is a single party. Naming it lets PostgreSQL see from its statistics how
+            # many agreements it has (Kaltim's own regions have thousands) and plan a hash join.
+            return self.filter(Exists(rows.filter(pihak_id=parties[0])))
+        # A province and its kabupaten/kota: matching through the party table keeps SQLite at one
+        # index probe per agreement, where a list of party ids would cost one probe per listed party.
+        return self.filter(Exists(rows.filter(within_code(code, "pihak__region__code"))))
 
     def with_partner_type(self, partner_type: str) -> "AgreementQuerySet":
         rows = AgreementParty.objects.filter(agreement=OuterRef("pk"), pihak__partner__partner_type=partner_type)
@@ -216,7 +227,9 @@ class Agreement(models.Model):
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
         indexes = [
-            models.Index(fields=["archived_at", "signed_on"], name="agreements_active_signed_idx"),
+            # Lists and statistics read not-archived agreements by signing date, newest first; with the id
+            # and the public flag in the index, counting and paging them never reads the table itself.
+            models.Index(fields=["archived_at", "signed_on", "id", "is_public"], name="agreements_active_signed_idx"),
         ]
 
     def __str__(self) -> str:
@@ -291,7 +304,9 @@ class AgreementParty(models.Model):
         indexes = [models.Index(fields=["pihak", "agreement"], name="agreements_party_pihak_idx")]
 
     def __str__(self) -> str:
-        return f"{self.pihak} ({self.get_role_display()})"
+        # Same text as get_role_display(), which rebuilds the choices dict on every call; the change
+        # log names every party of an import (tens of thousands) by this string.
+        return f"{self.pihak} ({PARTY_ROLE_LABELS.get(self.role, self.role)})"
 
 
 class AgreementTransitionQuerySet(RestrictedQuerySet):

@@ -4,11 +4,12 @@ Counts cover every registered, non-archived agreement, public or not: an aggrega
 agreement's content, and Biro POD publishes such totals (208 agreements up to 18 Nov 2025).
 """
 
+from collections import Counter
+
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from kerjasama.agreements.choices import Category
 from kerjasama.agreements.models import Agreement, AgreementParty
-from kerjasama.core.db import Year
 from kerjasama.regions.choices import PartnerType
 from kerjasama.regions.models import Urusan
 
@@ -20,15 +21,20 @@ def counted(queryset: QuerySet | None = None) -> QuerySet:
 
 def by_year(queryset: QuerySet | None = None) -> list[dict]:
     """``[{"year": 2025, "count": 208}, ...]`` by signing year, oldest first."""
-    rows = (
+    # Counted per signing day, which the database reads in index order, then added up per year
+    # here: grouping by the year itself makes SQLite sort 100,000 rows (a few thousand days are
+    # cheaper to add up than that).
+    per_day = (
         counted(queryset)
         .filter(signed_on__isnull=False)
-        .annotate(year=Year("signed_on"))
-        .values("year")
+        .values_list("signed_on")
         .annotate(count=Count("id"))
-        .order_by("year")
+        .order_by("signed_on")
     )
-    return [{"year": row["year"], "count": row["count"]} for row in rows]
+    years: Counter[int] = Counter()
+    for day, count in per_day:
+        years[day.year] += count
+    return [{"year": year, "count": count} for year, count in sorted(years.items())]
 
 
 def by_category(queryset: QuerySet | None = None) -> list[dict]:

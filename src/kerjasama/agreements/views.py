@@ -253,7 +253,9 @@ def describe_change(change: ObjectChange) -> dict:
                 }
             )
     is_party = model is AgreementParty
-    return {"change": change, "fields": fields, "is_party": is_party}
+    # Records of other kinds that belong to the agreement (monitoring: activities, reports...) are named.
+    part = "" if model in (Agreement, AgreementParty) else capfirst(model._meta.verbose_name)
+    return {"change": change, "fields": fields, "is_party": is_party, "part": part}
 
 
 def stage_moves(agreement: Agreement, user, today: dt.date) -> list[dict]:

@@ -5,6 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import DefaultRouter
 
 from kerjasama.agreements.api import views as agreements
+from kerjasama.monitoring.api import health
+from kerjasama.monitoring.api import views as monitoring
 from kerjasama.regions.api import views as regions
 
 router = DefaultRouter()
@@ -16,6 +18,16 @@ router.register("service-types", regions.ServiceTypeViewSet)
 router.register("perangkat-daerah", regions.PerangkatDaerahViewSet)
 router.register("agreements", agreements.AgreementViewSet)
 router.register("transitions", agreements.TransitionViewSet)
+router.register("activities", monitoring.ActivityViewSet)
+router.register("reporting-schedules", monitoring.ScheduleViewSet)
+router.register("reporting-periods", monitoring.PeriodViewSet)
+router.register("reports", monitoring.ReportViewSet)
+router.register("evidence", monitoring.EvidenceViewSet, basename="evidence")
+router.register("indicators", monitoring.IndicatorViewSet)
+router.register("indicator-values", monitoring.IndicatorValueViewSet)
+router.register("evaluations", monitoring.EvaluationViewSet)
+router.register("follow-up-actions", monitoring.ActionViewSet)
+router.register("problems", monitoring.ProblemViewSet)
 
 urlpatterns = [
     path("", include(router.urls)),
@@ -27,6 +39,9 @@ urlpatterns = [
         agreements.AgreementsByPartnerTypeView.as_view(),
         name="stats-by-partner-type",
     ),
+    path("health/flags/", health.FlagListView.as_view(), name="health-flags"),
+    path("health/scores/", health.ScoreListView.as_view(), name="health-scores"),
+    path("health/rollups/", health.RollupView.as_view(), name="health-rollups"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),

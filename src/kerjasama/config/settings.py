@@ -66,7 +66,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "kerjasama.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -103,9 +103,10 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the web workers read while an import writes; IMMEDIATE avoids lock upgrades.
+    # WAL lets the web workers read while an import writes; IMMEDIATE avoids lock upgrades. A 64 MiB
+    # page cache (the default is 2 MiB, allocated only as used) keeps an import's index pages in memory.
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
@@ -171,11 +172,25 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # One schema name per choice set, whatever the field is called (stage, from_stage, to...).
-    "ENUM_NAME_OVERRIDES": {"StageEnum": "kerjasama.agreements.choices.Stage"},
+    "ENUM_NAME_OVERRIDES": {
+        "StageEnum": "kerjasama.agreements.choices.Stage",
+        "ActivityStatusEnum": "kerjasama.monitoring.choices.ActivityStatus",
+        "ReportStatusEnum": "kerjasama.monitoring.choices.ReportStatus",
+        "ActionStatusEnum": "kerjasama.monitoring.choices.ActionStatus",
+        "ProblemStatusEnum": "kerjasama.monitoring.choices.ProblemStatus",
+    },
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kerjasama@localhost")
+# SMTP (with EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend); used by `kerjasama check` digests.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 
 LOGGING = {
     "version": 1,
@@ -199,7 +214,25 @@ KERJASAMA = {
         "NO_WORKPLAN_DAYS": 90,  # signed this long ago and still no work plan
         "KB_WITHOUT_PKS_MONTHS": 12,  # a KB this old with no implementing PKS
         "EXPIRY_DAYS": (90, 60, 30, 7, 0),  # reminders before the end date (0: ends today)
+        # Implementation score (monitoring/scores.py): weights of its parts, what counts as implemented.
+        "SCORE_WEIGHTS": {
+            "plan": 15,
+            "recent": 20,
+            "progress": 15,
+            "reporting": 15,
+            "indicators": 20,
+            "evaluation": 15,
+        },
+        "RECENT_DAYS": 90,  # evidence this recent earns the full "recent" part; up to DORMANT_DAYS half of it
+        "PROBLEM_PENALTY": 10,  # points off per open high-severity problem...
+        "PROBLEM_PENALTY_MAX": 30,  # ...up to this many
+        "IMPLEMENTED_SCORE": 50,  # implemented: score at least this, or evidence within DORMANT_DAYS
+        # iCalendar feeds: events from this many days back to this many days ahead.
+        "CALENDAR_PAST_DAYS": 30,
+        "CALENDAR_FUTURE_DAYS": 400,
     },
+    # Absolute address of the web UI for links in e-mails (e.g. https://kerjasama.kaltimprov.go.id).
+    "SITE_URL": os.environ.get("SITE_URL", "").rstrip("/"),
     # Evidence files of implementation reports.
     "EVIDENCE_MAX_BYTES": 10 * 1024 * 1024,
     "EVIDENCE_TYPES": ("application/pdf", "image/jpeg", "image/png"),

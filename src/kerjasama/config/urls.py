@@ -6,6 +6,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("kerjasama.agreements.urls")),
+    path("", include("kerjasama.monitoring.urls")),
     path("api/", include("kerjasama.config.api_urls")),
     path("admin/", admin.site.urls),
     path("akun/masuk/", auth_views.LoginView.as_view(), name="login"),

@@ -1,5 +1,6 @@
 """Writing and reading the change log. Domain services call these inside their transaction."""
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -9,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 
 from kerjasama.core.context import current
+from kerjasama.core.db import insert_many
 from kerjasama.core.models import ObjectChange
 
 
@@ -24,25 +26,25 @@ class ChangeEntry:
     message: str = ""
 
 
-def _build(entry: ChangeEntry, ctx=None) -> ObjectChange:
-    ctx = ctx or current()
+def _values(entry: ChangeEntry, ctx, content_type=ContentType.objects.get_for_model) -> dict[str, Any]:
+    """The change-log row for ``entry`` as field values."""
     user = ctx.user
-    related_type = ContentType.objects.get_for_model(entry.related) if entry.related is not None else None
-    return ObjectChange(
-        user=user if user is not None and getattr(user, "pk", None) else None,
-        user_name=user.get_username() if user is not None and getattr(user, "pk", None) else "",
-        request_id=ctx.request_id,
-        origin=ctx.origin,
-        action=entry.action,
-        changed_object_type=ContentType.objects.get_for_model(entry.obj),
-        changed_object_id=str(entry.obj.pk),
-        object_repr=str(entry.obj)[:300],
-        related_object_type=related_type,
-        related_object_id=str(entry.related.pk) if entry.related is not None else "",
-        prechange_data=entry.before,
-        postchange_data=entry.after,
-        message=(entry.message or "")[:500],
-    )
+    known = user is not None and getattr(user, "pk", None)
+    return {
+        "user_id": user.pk if known else None,
+        "user_name": user.get_username() if known else "",
+        "request_id": ctx.request_id,
+        "origin": ctx.origin,
+        "action": entry.action,
+        "changed_object_type_id": content_type(type(entry.obj)).pk,
+        "changed_object_id": str(entry.obj.pk),
+        "object_repr": str(entry.obj)[:300],
+        "related_object_type_id": content_type(type(entry.related)).pk if entry.related is not None else None,
+        "related_object_id": str(entry.related.pk) if entry.related is not None else "",
+        "prechange_data": entry.before,
+        "postchange_data": entry.after,
+        "message": (entry.message or "")[:500],
+    }
 
 
 def log_change(
@@ -54,17 +56,14 @@ def log_change(
     message: str = "",
 ) -> ObjectChange:
     """Record one change of ``obj`` by the current actor; call inside the change's transaction."""
-    change = _build(ChangeEntry(obj, action, before, after, related, message))
-    change.save()
-    return change
+    return ObjectChange.objects.create(**_values(ChangeEntry(obj, action, before, after, related, message), current()))
 
 
 def log_changes(entries: Iterable[ChangeEntry]) -> int:
-    """Record many changes with one bulk insert; returns how many were written."""
+    """Record many changes at once (an import writes tens of thousands); returns how many were written."""
     ctx = current()
-    rows = [_build(entry, ctx) for entry in entries]
-    ObjectChange.objects.bulk_create(rows, batch_size=1000)
-    return len(rows)
+    content_type = functools.cache(ContentType.objects.get_for_model)  # one lookup per model, not per row
+    return insert_many(ObjectChange, [_values(entry, ctx, content_type) for entry in entries])
 
 
 def history_for(obj: models.Model) -> models.QuerySet[ObjectChange]:

@@ -1,6 +1,9 @@
 """Database helpers that behave the same on SQLite and PostgreSQL."""
 
-from django.db import models
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db import connections, models, router
 
 
 class Year(models.Func):
@@ -19,3 +22,76 @@ class Year(models.Func):
 
     def as_postgresql(self, compiler, connection, **extra):
         return self.as_sql(compiler, connection, template="EXTRACT(YEAR FROM %(expressions)s)::integer", **extra)
+
+
+def insert_many(model: type[models.Model], rows: Sequence[models.Model | Mapping[str, Any]]) -> int:
+    """Insert many new rows at once, faster than ``bulk_create``; returns how many.
+
+    ``bulk_create`` compiles every value of every row through the ORM and reads the new keys back,
+    which for tens of thousands of rows costs more than the database's own work. Here values are
+    converted as ``save()`` converts them (``pre_save`` and ``get_db_prep_save``); PostgreSQL
+    receives them through COPY, other databases through one prepared INSERT run by ``executemany``.
+
+    Rows are unsaved model instances, or ``{attribute name: value}`` mappings whose missing values
+    take the field default (``auto_now`` fields need instances). The primary key is written when the
+    rows carry one (see :func:`reserve_keys`); otherwise the database assigns keys nobody learns.
+    Like ``bulk_create``, no signals are sent.
+    """
+    if not rows:
+        return 0
+    meta = model._meta
+    instances = isinstance(rows[0], models.Model)
+    with_key = getattr(rows[0], meta.pk.attname) is not None if instances else meta.pk.attname in rows[0]
+    fields = [field for field in meta.local_concrete_fields if with_key or field is not meta.pk]
+    connection = connections[router.db_for_write(model)]
+
+    def value(field: models.Field, row) -> Any:
+        if instances:
+            return field.pre_save(row, True)
+        return row[field.attname] if field.attname in row else field.get_default()
+
+    values = [[field.get_db_prep_save(value(field, row), connection) for field in fields] for row in rows]
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    columns = ", ".join(quote(field.column) for field in fields)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY is psycopg's own API: translate its errors (a duplicate number...) into Django's.
+            with connection.wrap_database_errors, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
+        else:
+            placeholders = ", ".join(["%s"] * len(fields))
+            statement = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 (names from the model)
+            cursor.executemany(statement, values)
+    return len(values)
+
+
+def reserve_keys(model: type[models.Model], count: int) -> list[int]:
+    """``count`` unused primary keys of ``model``, ascending, for rows to write with :func:`insert_many`.
+
+    Call it inside the transaction that inserts the rows. PostgreSQL draws the keys from the key
+    column's sequence. SQLite continues the table's AUTOINCREMENT counter: its transactions here
+    take the write lock as they begin (``transaction_mode`` IMMEDIATE in the settings), so no other
+    connection can use these keys first, and inserting them moves the counter past them.
+    """
+    if count <= 0:
+        return []
+    meta = model._meta
+    connection = connections[router.db_for_write(model)]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, count],
+            )
+            return sorted(key for (key,) in cursor.fetchall())
+        if connection.vendor != "sqlite":
+            raise NotImplementedError(f"reserve_keys does not know {connection.vendor}.")
+        table, column = connection.ops.quote_name(meta.db_table), connection.ops.quote_name(meta.pk.column)
+        cursor.execute(f"SELECT MAX({column}) FROM {table}")  # noqa: S608 (names from the model)
+        highest = cursor.fetchone()[0] or 0
+        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [meta.db_table])
+        counter = cursor.fetchone()
+        start = max(highest, counter[0] if counter else 0) + 1
+    return list(range(start, start + count))

@@ -132,10 +132,15 @@ def split_list(value, separator: str = ";") -> list[str]:
     return [part.strip() for part in str(value).split(separator) if part.strip()]
 
 
+_NON_WORD = re.compile(r"[^\w]+")
+
+
 def fold(text: str) -> str:
     """Lower-case, accent-free, punctuation-free text with single spaces, for matching names."""
-    text = unicodedata.normalize("NFKD", str(text))
-    text = "".join(char for char in text if not unicodedata.combining(char))
+    text = str(text)
+    if not text.isascii():  # ASCII has nothing to decompose; imports fold tens of thousands of cells
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(char for char in text if not unicodedata.combining(char))
     text = text.lower().replace("’", "'").replace("'", "")
-    text = re.sub(r"[^\w]+", " ", text)
+    text = _NON_WORD.sub(" ", text)
     return " ".join(text.split())

@@ -39,6 +39,13 @@ class ReportStatus(models.TextChoices):
     PERLU_PERBAIKAN = "perlu_perbaikan", _("Needs revision")
 
 
+class IndicatorAggregation(models.TextChoices):
+    """How an indicator's values per period make its result (IATI's cumulative or not)."""
+
+    SUM = "jumlah", _("Each period adds to the result")
+    LATEST = "terakhir", _("The latest value is the result so far")
+
+
 class EvaluatorKind(models.TextChoices):
     """Who evaluates: the coordination team or one of the parties."""
 

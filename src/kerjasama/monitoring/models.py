@@ -1,15 +1,30 @@
 """Implementation monitoring: what was planned, done, reported, measured, evaluated and what blocks it.
 
 Every record hangs off an agreement (problems may concern several) and is visible and editable
-exactly as its agreement is: ``restrict`` delegates to ``Agreement.objects.restrict``.
+as its agreement is: ``restrict`` delegates to ``Agreement.objects.restrict``. Who may see what
+(decisions, tested in tests/monitoring/test_permissions.py):
+
+- work plans, reporting schedules and periods, report summaries, indicators with their values and
+  evaluations are as public as their agreement: anonymous visitors read them for public agreements
+  (showing that an agreement is carried out, not only signed, is the point of monitoring);
+- evidence files are never public: signed-in staff readers (admin, TKKSD, viewer) see them for every
+  agreement, an operator only for agreements its own party is a party to (:class:`EvidenceQuerySet`);
+- the owners of follow-up actions and of problems (party, perangkat daerah, name) are shown to
+  signed-in users only (:func:`owners_visible`); the actions themselves are as public as their
+  evaluation or problem.
+
+Writing (``change``; ``add`` is judged on the agreement by ``agreements(user, action)``): admin
+everywhere; operators on agreements their party is a party to, and reports only for their own party;
+the TKKSD evaluates every agreement and handles every problem; viewers write nothing.
 """
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from kerjasama.agreements.models import Agreement
+from kerjasama.core.changelog import snapshot_fields
 from kerjasama.core.choices import Source
 from kerjasama.core.querysets import CHANGE, TRANSITION, VIEW, RestrictedQuerySet
 from kerjasama.monitoring.choices import (
@@ -17,6 +32,7 @@ from kerjasama.monitoring.choices import (
     ActivityStatus,
     EscalationLevel,
     EvaluatorKind,
+    IndicatorAggregation,
     ProblemStatus,
     ProblemType,
     Recommendation,
@@ -25,7 +41,7 @@ from kerjasama.monitoring.choices import (
     Severity,
 )
 from kerjasama.users.choices import Role
-from kerjasama.users.roles import Actor
+from kerjasama.users.roles import Actor, actor_for
 
 __all__ = (
     "Activity",
@@ -42,16 +58,40 @@ __all__ = (
 )
 
 
+# ``restrict`` action of reviewing an implementation report (accepting it or asking for a revision).
+REVIEW = "review"
+
+
+def owners_visible(user) -> bool:
+    """Whether ``user`` may see who owns a follow-up action or a problem: signed-in users only."""
+    return not actor_for(user).is_anonymous
+
+
+def _operators_and_admin(actor: Actor) -> bool:
+    return actor.is_admin or actor.is_operator
+
+
+def _with_tkksd(actor: Actor) -> bool:
+    return actor.is_admin or actor.is_operator or actor.role == Role.TKKSD
+
+
 class AgreementScopedQuerySet(RestrictedQuerySet):
     """Rows visible and editable exactly as the agreement they belong to (``agreement_path``)."""
 
     agreement_path = "agreement"
 
+    def agreements(self, user, action: str = VIEW):
+        """The agreements under which ``user`` may ``action`` rows of this model (``add``: create one)."""
+        return self.agreements_actor(actor_for(user), action)
+
+    def agreements_actor(self, actor: Actor, action: str = VIEW):
+        """Same as :meth:`agreements`, for an already resolved :class:`Actor`."""
+        return Agreement.objects.restrict_actor(actor, VIEW if action == VIEW else CHANGE)
+
     def restrict_actor(self, actor: Actor, action: str = VIEW) -> "AgreementScopedQuerySet":
         if actor.is_admin:
             return self
-        agreement_action = VIEW if action == VIEW else CHANGE
-        agreements = Agreement.objects.restrict_actor(actor, agreement_action).values("pk")
+        agreements = self.agreements_actor(actor, action).values("pk")
         return self.filter(**{f"{self.agreement_path}__in": agreements})
 
 
@@ -59,17 +99,87 @@ class IndicatorValueQuerySet(AgreementScopedQuerySet):
     agreement_path = "indicator__agreement"
 
 
+class ReportingPeriodQuerySet(AgreementScopedQuerySet):
+    """Expected reports, with the report that answers each (same agreement, party and period start)."""
+
+    @staticmethod
+    def _answers():
+        return ImplementationReport.objects.filter(
+            agreement=OuterRef("agreement"), pihak=OuterRef("pihak"), period_start=OuterRef("period_start")
+        )
+
+    def with_report(self) -> "ReportingPeriodQuerySet":
+        """Annotate ``report_id``: the report submitted for the period, or None."""
+        return self.annotate(report_id=Subquery(self._answers().values("pk")[:1]))
+
+    def submitted(self) -> "ReportingPeriodQuerySet":
+        return self.filter(Exists(self._answers()))
+
+    def missing(self) -> "ReportingPeriodQuerySet":
+        return self.exclude(Exists(self._answers()))
+
+    def overdue(self, day) -> "ReportingPeriodQuerySet":
+        """Periods still without a report after their due date."""
+        return self.missing().filter(due_on__lt=day)
+
+
+class ReportQuerySet(AgreementScopedQuerySet):
+    """Reports as their agreement; operators change only their own party's reports.
+
+    ``review`` (accept, or ask for a revision): the province admin and the TKKSD, on every report.
+    """
+
+    def restrict_actor(self, actor: Actor, action: str = VIEW) -> "ReportQuerySet":
+        if actor.is_admin:
+            return self
+        if action == REVIEW:
+            return self if actor.role == Role.TKKSD else self.none()
+        rows = super().restrict_actor(actor, action)
+        if action != VIEW and actor.is_operator:
+            rows = rows.filter(pihak_id=actor.pihak_id)
+        return rows
+
+
 class EvidenceQuerySet(AgreementScopedQuerySet):
+    """Evidence files: never public (they may name residents or show people).
+
+    Staff readers (admin, TKKSD, viewer) see all; an operator sees those of the agreements its party
+    is a party to, even on a public agreement of others; anonymous visitors none. Changing (adding,
+    deleting) follows the report: its party's operator and the admin.
+    """
+
     agreement_path = "report__agreement"
+
+    def restrict_actor(self, actor: Actor, action: str = VIEW) -> "EvidenceQuerySet":
+        if actor.is_admin:
+            return self
+        if action == VIEW:
+            if actor.is_anonymous:
+                return self.none()
+            if actor.is_operator:
+                return super().restrict_actor(actor, CHANGE)
+            return super().restrict_actor(actor, VIEW)
+        return self.filter(report__in=ImplementationReport.objects.restrict_actor(actor, action).values("pk"))
 
 
 class EvaluationQuerySet(AgreementScopedQuerySet):
-    """The TKKSD evaluates every agreement; parties evaluate their own."""
+    """The TKKSD evaluates every agreement; parties evaluate their own. Each evaluator changes only
+    its own evaluations: the TKKSD those by the TKKSD, an operator those by its party."""
+
+    def agreements_actor(self, actor: Actor, action: str = VIEW):
+        if action != VIEW and actor.role == Role.TKKSD:
+            return Agreement.objects.restrict_actor(actor, TRANSITION)
+        return super().agreements_actor(actor, action)
 
     def restrict_actor(self, actor: Actor, action: str = VIEW) -> "EvaluationQuerySet":
-        if action != VIEW and actor.role == Role.TKKSD:
-            return self.filter(agreement__in=Agreement.objects.restrict_actor(actor, TRANSITION).values("pk"))
-        return super().restrict_actor(actor, action)
+        if actor.is_admin:
+            return self
+        rows = super().restrict_actor(actor, action)
+        if action == VIEW:
+            return rows
+        if actor.role == Role.TKKSD:
+            return rows.filter(evaluator_kind=EvaluatorKind.TKKSD)
+        return rows.filter(evaluator_kind=EvaluatorKind.PIHAK, pihak_id=actor.pihak_id)
 
 
 class TimestampedModel(models.Model):
@@ -163,6 +273,12 @@ class Activity(TimestampedModel):
     def __str__(self) -> str:
         return self.title
 
+    can_add = staticmethod(_operators_and_admin)
+
+    def snapshot(self) -> dict:
+        """Plain field values for the change log."""
+        return snapshot_fields(self, SNAPSHOT_FIELDS["activity"])
+
 
 class ReportingSchedule(models.Model):
     """When an agreement's parties must report on its implementation (e.g. each semester)."""
@@ -197,6 +313,14 @@ class ReportingSchedule(models.Model):
     def __str__(self) -> str:
         return f"{self.agreement_id}: {self.get_frequency_display()}"
 
+    can_add = staticmethod(_operators_and_admin)
+
+    def snapshot(self) -> dict:
+        """Plain field values and the reporting parties' ids, for the change log."""
+        data = snapshot_fields(self, ("agreement", "frequency", "first_period_start", "due_days"))
+        data["parties"] = sorted(party.pk for party in self.parties.all())
+        return data
+
 
 class ReportingPeriod(models.Model):
     """One report a party owes for one period, derived from the schedule and kept as rows.
@@ -212,7 +336,7 @@ class ReportingPeriod(models.Model):
     period_end = models.DateField(verbose_name=_("period end"))
     due_on = models.DateField(verbose_name=_("due"), db_index=True)
 
-    objects = AgreementScopedQuerySet.as_manager()
+    objects = ReportingPeriodQuerySet.as_manager()
 
     class Meta:
         ordering = ("agreement", "period_start", "pihak")
@@ -253,7 +377,7 @@ class ImplementationReport(TimestampedModel):
     )
     source = models.CharField(verbose_name=_("source"), max_length=20, choices=Source.choices, default=Source.INPUT)
 
-    objects = AgreementScopedQuerySet.as_manager()
+    objects = ReportQuerySet.as_manager()
 
     class Meta:
         ordering = ("agreement", "-period_start")
@@ -271,6 +395,12 @@ class ImplementationReport(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.pihak} {self.period_start:%Y-%m-%d}–{self.period_end:%Y-%m-%d}"
+
+    can_add = staticmethod(_operators_and_admin)
+
+    def snapshot(self) -> dict:
+        """Plain field values for the change log."""
+        return snapshot_fields(self, SNAPSHOT_FIELDS["report"])
 
 
 class ReportEvidence(models.Model):
@@ -298,6 +428,12 @@ class ReportEvidence(models.Model):
     def __str__(self) -> str:
         return self.original_name
 
+    def snapshot(self) -> dict:
+        """Plain field values for the change log (the stored path, not the file)."""
+        data = snapshot_fields(self, ("report", "original_name", "content_type", "size"))
+        data["file"] = self.file.name
+        return data
+
 
 class Indicator(TimestampedModel):
     """A measurable output of an agreement with baseline and target (e.g. Gratispol students funded)."""
@@ -307,6 +443,13 @@ class Indicator(TimestampedModel):
     )
     name = models.CharField(verbose_name=_("indicator"), max_length=300)
     unit = models.CharField(verbose_name=_("unit"), max_length=60)
+    aggregation = models.CharField(
+        verbose_name=_("values per period"),
+        max_length=10,
+        choices=IndicatorAggregation.choices,
+        default=IndicatorAggregation.SUM,
+        help_text=_("Whether the periods' values add up to the result, or the latest value is the result so far."),
+    )
     baseline = models.DecimalField(verbose_name=_("baseline"), max_digits=20, decimal_places=2, null=True, blank=True)
     target = models.DecimalField(verbose_name=_("target"), max_digits=20, decimal_places=2, null=True, blank=True)
     description = models.TextField(verbose_name=_("description"), blank=True)
@@ -322,6 +465,12 @@ class Indicator(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.unit})"
+
+    can_add = staticmethod(_operators_and_admin)
+
+    def snapshot(self) -> dict:
+        """Plain field values for the change log."""
+        return snapshot_fields(self, SNAPSHOT_FIELDS["indicator"])
 
 
 class IndicatorValue(models.Model):
@@ -352,6 +501,12 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator_id} {self.period_start}: {self.value}"
+
+    can_add = staticmethod(_operators_and_admin)
+
+    def snapshot(self) -> dict:
+        """Plain field values for the change log."""
+        return snapshot_fields(self, ("indicator", "period_start", "period_end", "value", "recorded_on", "note"))
 
 
 class Evaluation(TimestampedModel):
@@ -394,6 +549,12 @@ class Evaluation(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_evaluator_kind_display()} {self.evaluated_on}: {self.score}"
+
+    can_add = staticmethod(_with_tkksd)
+
+    def snapshot(self) -> dict:
+        """Plain field values for the change log."""
+        return snapshot_fields(self, SNAPSHOT_FIELDS["evaluation"])
 
 
 class ProblemQuerySet(RestrictedQuerySet):
@@ -499,16 +660,36 @@ class Problem(TimestampedModel):
     def __str__(self) -> str:
         return self.title
 
+    can_add = staticmethod(_with_tkksd)
+
+    def snapshot(self) -> dict:
+        """Plain field values with the linked agreements and regions, for the change log."""
+        data = snapshot_fields(self, SNAPSHOT_FIELDS["problem"])
+        data["agreements"] = sorted(agreement.pk for agreement in self.agreements.all())
+        data["related_regions"] = sorted(region.pk for region in self.related_regions.all())
+        return data
+
 
 class FollowUpActionQuerySet(RestrictedQuerySet):
-    """Follow-up actions, visible and editable as the evaluation or problem they belong to."""
+    """Follow-up actions, visible and editable as the evaluation or problem they belong to.
+
+    An operator may also update the actions its own party owns (it carries them out), wherever it
+    can see them. Their owners are shown to signed-in users only (:func:`owners_visible`).
+    """
 
     def restrict_actor(self, actor: Actor, action: str = VIEW) -> "FollowUpActionQuerySet":
         if actor.is_admin:
             return self
+        rows = self._of(actor, action)
+        if action != VIEW and actor.is_operator:
+            rows |= self._of(actor, VIEW) & Q(owner_pihak_id=actor.pihak_id)
+        return self.filter(rows)
+
+    @staticmethod
+    def _of(actor: Actor, action: str) -> Q:
         evaluations = Evaluation.objects.restrict_actor(actor, action).values("pk")
         problems = Problem.objects.restrict_actor(actor, action).values("pk")
-        return self.filter(Q(evaluation__in=evaluations) | Q(problem__in=problems))
+        return Q(evaluation__in=evaluations) | Q(problem__in=problems)
 
 
 class FollowUpAction(TimestampedModel):
@@ -570,6 +751,38 @@ class FollowUpAction(TimestampedModel):
 
     def __str__(self) -> str:
         return self.description[:80]
+
+    can_add = staticmethod(_with_tkksd)
+
+    def snapshot(self) -> dict:
+        """Plain field values for the change log."""
+        return snapshot_fields(self, SNAPSHOT_FIELDS["action"])
+
+
+# Fields each model's ``snapshot()`` records (foreign keys as their ids).
+SNAPSHOT_FIELDS = {
+    "activity": (
+        "agreement", "parent", "title", "description", "pihak", "perangkat_daerah", "planned_start", "planned_end",
+        "actual_start", "actual_end", "status", "progress", "weight", "last_progress_on", "order", "source",
+    ),
+    "report": (
+        "agreement", "pihak", "period_start", "period_end", "submitted_on", "summary", "achievements", "obstacles",
+        "status", "source",
+    ),
+    "indicator": ("agreement", "name", "unit", "aggregation", "baseline", "target", "description", "order", "source"),
+    "evaluation": (
+        "agreement", "evaluator_kind", "pihak", "evaluated_on", "period_start", "period_end", "score", "findings",
+        "recommendation", "source",
+    ),
+    "problem": (
+        "title", "problem_type", "severity", "description", "region", "owner_pihak", "owner_perangkat_daerah",
+        "owner_name", "status", "escalation_level", "opened_on", "resolved_on", "is_public", "source", "source_note",
+    ),
+    "action": (
+        "evaluation", "problem", "description", "owner_pihak", "owner_perangkat_daerah", "owner_name", "due_on",
+        "status", "done_on",
+    ),
+}  # fmt: skip
 
 
 class AlertDelivery(models.Model):

@@ -97,9 +97,9 @@ class AgreementSerializer(serializers.ModelSerializer):
 
     numbers = serializers.SerializerMethodField()
     parties = PartyReadSerializer(many=True, read_only=True)
-    urusan = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    service_types = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    service_areas = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    urusan = serializers.SerializerMethodField()
+    service_types = serializers.SerializerMethodField()
+    service_areas = serializers.SerializerMethodField()
     perangkat_daerah = serializers.StringRelatedField(allow_null=True)
     parent = LinkSerializer(read_only=True, allow_null=True)
     amends = LinkSerializer(read_only=True, allow_null=True)
@@ -146,6 +146,22 @@ class AgreementSerializer(serializers.ModelSerializer):
 
     def _day(self):
         return self.context.get("on") or timezone.localdate()
+
+    @staticmethod
+    def _links(agreement, relation: str) -> list:
+        # AgreementViewSet prefetches the links into plain lists (``<relation>_list``), which is much
+        # cheaper for a page of 50 than Django's per-agreement related managers.
+        prefetched = getattr(agreement, f"{relation}_list", None)
+        return prefetched if prefetched is not None else list(getattr(agreement, relation).all())
+
+    def get_urusan(self, agreement) -> list[str]:
+        return [urusan.code for urusan in self._links(agreement, "urusan")]
+
+    def get_service_types(self, agreement) -> list[str]:
+        return [service.code for service in self._links(agreement, "service_types")]
+
+    def get_service_areas(self, agreement) -> list[str]:
+        return [region.code for region in self._links(agreement, "service_areas")]
 
     def get_numbers(self, agreement) -> list[str]:
         return agreement.numbers()

@@ -2,6 +2,7 @@
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from kerjasama.core.progress import progress_bar
 from kerjasama.monitoring.loaders import load_boundary_segments
@@ -22,14 +23,15 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         quiet = options["verbosity"] == 0
         call_command("migrate", interactive=False, verbosity=0)
-        self.stdout.write("Database schema is up to date.")
-        counts = load_reference_data(progress=progress_bar("Wilayah", enabled=not quiet))
+        self.stdout.write(_("Database schema is up to date."))
+        counts = load_reference_data(progress=progress_bar(_("Regions"), enabled=not quiet))
         counts["segmen_batas"] = load_boundary_segments()
         if options["national_all_levels"]:
-            counts["wilayah_nasional"] = load_national(all_levels=True, progress=progress_bar("Wilayah nasional"))
+            progress = progress_bar(_("Regions of Indonesia"))
+            counts["wilayah_nasional"] = load_national(all_levels=True, progress=progress)
         for name, count in counts.items():
             self.stdout.write(f"  {name}: {count}")
         if not options["no_static"]:
             call_command("collectstatic", interactive=False, verbosity=0)
-            self.stdout.write("Static files collected.")
-        self.stdout.write(self.style.SUCCESS("Setup complete."))
+            self.stdout.write(_("Static files collected."))
+        self.stdout.write(self.style.SUCCESS(_("Setup complete.")))
