@@ -5,6 +5,7 @@ set of tests covers every place a user types a date or a name.
 """
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
@@ -135,6 +136,7 @@ def split_list(value, separator: str = ";") -> list[str]:
 _NON_WORD = re.compile(r"[^\w]+")
 
 
+@functools.lru_cache(maxsize=4096)  # an import folds the same few hundred names tens of thousands of times
 def fold(text: str) -> str:
     """Lower-case, accent-free, punctuation-free text with single spaces, for matching names."""
     text = str(text)

@@ -1,0 +1,1 @@
+"""Benchmarks of the agreement list, the statistics and the spreadsheet import (``make bench``)."""
