@@ -195,3 +195,14 @@ class ValidityAgreesInPythonAndSql(TestCase):
         assert Agreement.objects.validity_on(in_sql, day).filter(pk=agreement.pk).exists()
         in_force = Agreement.objects.in_force_on(day).filter(pk=agreement.pk).exists()
         assert in_force == (in_sql in (Validity.BERLAKU, Validity.AKAN_BERAKHIR))
+
+
+def test_saving_unchanged_amount_writes_no_change(admin_user):
+    from decimal import Decimal
+
+    agreement = make_agreement(user=admin_user, funding_amount=Decimal("1250000000"))
+    data = AgreementData.from_agreement(agreement)
+    data.funding_amount = Decimal("1250000000")  # typed without cents, stored with them
+    update_agreement(agreement, data, user=admin_user)
+    assert not ObjectChange.objects.filter(changed_object_id=str(agreement.pk), action="update").exists()
+    assert "funding_amount" in errors_of(agreement_data(funding_amount=Decimal("10.005")))

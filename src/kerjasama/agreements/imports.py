@@ -667,21 +667,10 @@ def _write(parsed: list[ParsedRow], user, filename: str, new_opd: list[str]) -> 
 
 
 def _log_created(agreements: list[Agreement], related: list[Related], message: str) -> None:
-    """Change-log rows for the new agreements and their parties, from the rows just written.
-
-    Only amounts are read back: the database keeps them to two decimals, and the snapshots show
-    them as stored, the way every later snapshot of these agreements will.
-    """
-    amounts = {}
-    with_amount = [agreement.pk for agreement in agreements if agreement.funding_amount is not None]
-    for start in range(0, len(with_amount), 1000):
-        chunk = Agreement.objects.filter(pk__in=with_amount[start : start + 1000])
-        amounts.update(chunk.values_list("pk", "funding_amount"))
+    """Change-log rows for the new agreements and their parties, from the rows just written."""
     for start in range(0, len(agreements), 1000):
         entries = []
         for agreement, links in zip(agreements[start : start + 1000], related[start : start + 1000], strict=True):
-            if agreement.pk in amounts:
-                agreement.funding_amount = amounts[agreement.pk]
             entries.append(
                 changelog.ChangeEntry(agreement, ChangeAction.CREATE, after=snapshot(agreement, links), message=message)
             )

@@ -88,13 +88,15 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(S.PERSIAPAN, S.PERJANJIAN_KERJA_SAMA, gettext_lazy("Draft the PKS")),
     Transition(S.PENAWARAN, S.KESEPAKATAN_BERSAMA, gettext_lazy("Draft the joint agreement (KB)")),
     Transition(S.PENAWARAN, S.PERJANJIAN_KERJA_SAMA, gettext_lazy("Draft the PKS")),
-    Transition(S.KESEPAKATAN_BERSAMA, S.PERSETUJUAN_DPRD, gettext_lazy("Ask DPRD approval"), requires=(_dprd_needed,)),
+    Transition(
+        S.KESEPAKATAN_BERSAMA, S.PERSETUJUAN_DPRD, gettext_lazy("Ask for DPRD approval"), requires=(_dprd_needed,)
+    ),
     Transition(S.KESEPAKATAN_BERSAMA, S.PERJANJIAN_KERJA_SAMA, gettext_lazy("Draft the PKS")),
     Transition(S.KESEPAKATAN_BERSAMA, S.PENANDATANGANAN, gettext_lazy("Prepare signing"), requires=(_dprd_settled,)),
     Transition(S.PERSETUJUAN_DPRD, S.PERJANJIAN_KERJA_SAMA, gettext_lazy("Draft the PKS"), requires=(_dprd_settled,)),
     Transition(S.PERSETUJUAN_DPRD, S.PENANDATANGANAN, gettext_lazy("Prepare signing"), requires=(_dprd_settled,)),
     Transition(
-        S.PERJANJIAN_KERJA_SAMA, S.PERSETUJUAN_DPRD, gettext_lazy("Ask DPRD approval"), requires=(_dprd_needed,)
+        S.PERJANJIAN_KERJA_SAMA, S.PERSETUJUAN_DPRD, gettext_lazy("Ask for DPRD approval"), requires=(_dprd_needed,)
     ),
     Transition(S.PERJANJIAN_KERJA_SAMA, S.PENANDATANGANAN, gettext_lazy("Prepare signing"), requires=(_dprd_settled,)),
     Transition(

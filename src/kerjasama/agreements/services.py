@@ -27,6 +27,7 @@ from kerjasama.regions.choices import PartnerType, PihakKind, RegionLevel
 from kerjasama.regions.models import Pihak, Region
 from kerjasama.users.roles import actor_for
 
+CENTS = Decimal("0.01")
 AREA_LEVELS = (RegionLevel.KECAMATAN, RegionLevel.KELURAHAN, RegionLevel.DESA)
 # Choices.values builds a new list on every use; validate() runs once per imported row.
 DOCUMENT_TYPES = frozenset(DocumentType.values)
@@ -323,6 +324,8 @@ def validate(
     # Money and DPRD
     if data.funding_amount is not None and data.funding_amount < 0:
         error("funding_amount", _("An amount cannot be negative."))
+    elif data.funding_amount is not None and data.funding_amount != data.funding_amount.quantize(CENTS):
+        error("funding_amount", _("An amount has at most two decimals (sen)."))
     if data.dprd_approval_required and data.stage in SIGNED and not data.dprd_approval_reference:
         warn("dprd_approval_reference", _("DPRD approval is needed but no reference is recorded."))
 
@@ -410,6 +413,11 @@ class Related:
         )
 
 
+def _amount_text(amount: Decimal | None) -> str | None:
+    """An amount as stored (two decimals), so a typed ``1250000000`` and the stored ``1250000000.00`` agree."""
+    return None if amount is None else str(Decimal(amount).quantize(CENTS))
+
+
 def snapshot(agreement: Agreement, related: Related | None = None) -> dict:
     """The agreement with its parties and links as plain JSON data, for the change log.
 
@@ -429,7 +437,7 @@ def snapshot(agreement: Agreement, related: Related | None = None) -> dict:
         "end_on": agreement.end_on,
         "terminated_on": agreement.terminated_on,
         "funding_source": agreement.funding_source,
-        "funding_amount": str(agreement.funding_amount) if agreement.funding_amount is not None else None,
+        "funding_amount": _amount_text(agreement.funding_amount),
         "dprd_approval_required": agreement.dprd_approval_required,
         "dprd_approval_reference": agreement.dprd_approval_reference,
         "stage": agreement.stage,

@@ -3,6 +3,7 @@
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, models, router
 
 
@@ -87,7 +88,7 @@ def reserve_keys(model: type[models.Model], count: int) -> list[int]:
             )
             return sorted(key for (key,) in cursor.fetchall())
         if connection.vendor != "sqlite":
-            raise NotImplementedError(f"reserve_keys does not know {connection.vendor}.")
+            raise ImproperlyConfigured(f"reserve_keys supports SQLite and PostgreSQL, not {connection.vendor}.")
         table, column = connection.ops.quote_name(meta.db_table), connection.ops.quote_name(meta.pk.column)
         cursor.execute(f"SELECT MAX({column}) FROM {table}")  # noqa: S608 (names from the model)
         highest = cursor.fetchone()[0] or 0

@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kerjasama.agreements.exports import empty_template, export_agreements, format_for
 from kerjasama.agreements.models import Agreement
@@ -35,8 +36,12 @@ class Command(BaseCommand):
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as stream:
             export_agreements(queryset, stream, fmt)
+        count = queryset.count()
         self.stdout.write(
             self.style.SUCCESS(
-                _("Exported %(count)s agreement(s) to %(path)s.") % {"count": queryset.count(), "path": path}
+                ngettext(
+                    "Exported %(count)s agreement to %(path)s.", "Exported %(count)s agreements to %(path)s.", count
+                )
+                % {"count": count, "path": path}
             )
         )

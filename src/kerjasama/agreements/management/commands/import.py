@@ -5,6 +5,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kerjasama.agreements.imports import import_agreements
 from kerjasama.core.context import change_context
@@ -47,7 +48,11 @@ class Command(BaseCommand):
             for error in report.errors:
                 self.stderr.write(self.style.ERROR(str(error)))
             raise CommandError(
-                _("%(count)s problem(s) in %(rows)s row(s); nothing was imported.")
+                ngettext(
+                    "%(count)s problem in the file; nothing was imported.",
+                    "%(count)s problems in the file; nothing was imported.",
+                    len(report.errors),
+                )
                 % {"count": len(report.errors), "rows": report.rows}
             )
         for name in report.new_perangkat_daerah:
@@ -55,8 +60,18 @@ class Command(BaseCommand):
         if report.dry_run:
             self.stdout.write(
                 self.style.SUCCESS(
-                    _("Dry run: %(rows)s agreement(s) would be imported; nothing was written.") % {"rows": report.rows}
+                    ngettext(
+                        "Dry run: %(rows)s agreement would be imported; nothing was written.",
+                        "Dry run: %(rows)s agreements would be imported; nothing was written.",
+                        report.rows,
+                    )
+                    % {"rows": report.rows}
                 )
             )
         else:
-            self.stdout.write(self.style.SUCCESS(_("Imported %(count)s agreement(s).") % {"count": report.created}))
+            self.stdout.write(
+                self.style.SUCCESS(
+                    ngettext("Imported %(count)s agreement.", "Imported %(count)s agreements.", report.created)
+                    % {"count": report.created}
+                )
+            )
