@@ -55,12 +55,25 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from kerjasama.agreements.choices import DocumentType, Stage, Validity
+from kerjasama.agreements.demo import reference_date
 from kerjasama.agreements.lifecycle import FINAL
 from kerjasama.agreements.models import Agreement
+from kerjasama.core.choices import Source
 from kerjasama.monitoring.choices import HIGH_SEVERITIES, OPEN_PROBLEM_STATUSES, Severity
 from kerjasama.monitoring.models import Activity, ImplementationReport, IndicatorValue, Problem, ReportingPeriod
 
-__all__ = ("RULES", "Flag", "Rule", "evaluate", "flags_for", "health_setting", "severity_rank")
+__all__ = (
+    "RULES",
+    "DefaultDay",
+    "Flag",
+    "Rule",
+    "default_as_of",
+    "demo_notice",
+    "evaluate",
+    "flags_for",
+    "health_setting",
+    "severity_rank",
+)
 
 SEVERITY_RANK = {Severity.RENDAH: 1, Severity.SEDANG: 2, Severity.TINGGI: 3, Severity.KRITIS: 4}
 ACTIVE_STAGES = (Stage.PELAKSANAAN, Stage.EVALUASI)
@@ -644,3 +657,38 @@ def evaluate(
 def flags_for(agreement: Agreement, as_of: dt.date | None = None) -> list[Flag]:
     """The flags of one agreement on ``as_of`` (default today)."""
     return evaluate(as_of, Agreement.objects.filter(pk=agreement.pk))
+
+
+# The default day ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DefaultDay:
+    """The day the health views judge when none is asked for, and whether it is the demo's day."""
+
+    day: dt.date
+    demo: bool  # the register holds only synthetic demo data: ``day`` is the day that data describes
+
+
+def default_as_of() -> DefaultDay:
+    """Today, or the demo's reference date when every non-archived agreement is synthetic demo data.
+
+    The demo describes the register as of ``settings.KERJASAMA["DEMO_REFERENCE_DATE"]`` (18 Nov 2025):
+    judged on a later day, nearly every demo agreement would look dormant. One real agreement in the
+    register, and the default is today again. The "Perlu perhatian" page, an agreement's flags and the
+    health API use this when no ``as_of`` is given; ``kerjasama check`` keeps today (it serves real
+    operations) and only prints :func:`demo_notice`.
+    """
+    today = timezone.localdate()
+    current = Agreement.objects.filter(archived_at__isnull=True)
+    # Real rows usually exist, so the first query answers at once; a demo-only register is small.
+    if current.exclude(source=Source.SINTETIS).exists() or not current.exists():
+        return DefaultDay(today, demo=False)
+    return DefaultDay(reference_date(), demo=True)
+
+
+def demo_notice(day: dt.date) -> str:
+    """The notice shown while the default day is the demo's reference date ``day``."""
+    return _("Synthetic demo data describe the register as of %(day)s; the reference date is that day.") % {
+        "day": formats.date_format(day, "j F Y")
+    }

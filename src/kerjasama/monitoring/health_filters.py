@@ -1,15 +1,15 @@
 """Which agreements' flags a user sees, and the filters of the "Perlu perhatian" page and the health API."""
 
 import datetime as dt
+import functools
 
 from django import forms
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kerjasama.agreements.models import Agreement
 from kerjasama.core.querysets import CHANGE, VIEW
-from kerjasama.monitoring.health import RULES
+from kerjasama.monitoring.health import RULES, DefaultDay, default_as_of
 from kerjasama.regions.models import PerangkatDaerah, Pihak, Region, Urusan
 from kerjasama.users.roles import actor_for
 
@@ -59,8 +59,18 @@ class HealthFilterForm(forms.Form):
         """The valid filters (invalid ones are left out, so a page still shows something)."""
         return getattr(self, "cleaned_data", None) or {}
 
+    @functools.cached_property
+    def default_day(self) -> DefaultDay:
+        """The day judged when ``as_of`` is not given (``health.default_as_of``)."""
+        return default_as_of()
+
     def as_of_day(self) -> dt.date:
-        return self.values().get("as_of") or timezone.localdate()
+        """The ``as_of`` asked for, else the default day: today, or the demo's day on a demo-only register."""
+        return self.values().get("as_of") or self.default_day.day
+
+    def demo_default(self) -> bool:
+        """Whether the day judged is the demo's reference date because none was asked for."""
+        return not self.values().get("as_of") and self.default_day.demo
 
     def rules(self) -> list[str] | None:
         rule = self.values().get("rule")

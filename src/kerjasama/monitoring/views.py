@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,7 +24,7 @@ from django.views import View
 from kerjasama.agreements.models import Agreement, AgreementParty
 from kerjasama.core.changelog import history_for
 from kerjasama.core.querysets import ADD, CHANGE, DELETE, VIEW
-from kerjasama.monitoring import forms, progress, services
+from kerjasama.monitoring import forms, health, progress, services
 from kerjasama.monitoring.api.views import evidence_response
 from kerjasama.monitoring.choices import OPEN_PROBLEM_STATUSES, ActivityStatus
 from kerjasama.monitoring.filtersets import OPEN_ACTION_STATUSES, ProblemFilterSet
@@ -67,7 +67,8 @@ def _anchor(agreement_pk: int, section: str) -> str:
 def agreement_monitoring(agreement: Agreement, user) -> dict:
     """Everything the monitoring sections of an agreement's page show ``user``, in a fixed number of queries."""
     pk = agreement.pk
-    today = timezone.localdate()
+    # Overdue marks follow the flags' day: today, or the demo's reference date on a demo-only register.
+    today = health.default_as_of().day
     plan = progress.work_plan(agreement)
     visible = Agreement.objects.restrict(user, VIEW)
     children = [
@@ -193,8 +194,8 @@ class RecordFormView(LoginRequiredMixin, View):
         return {}
 
     def save(self, form):
-        """Call the service; returns its result."""
-        raise NotImplementedError
+        """Call the service; returns its result. Each form view defines it."""
+        raise ImproperlyConfigured(f"{type(self).__name__} must define save().")
 
     def success_url(self, result) -> str:
         return _anchor(self.agreement.pk, self.section)

@@ -46,10 +46,17 @@ class AttentionView(LoginRequiredMixin, View):
         parties = Prefetch("parties", queryset=AgreementParty.objects.select_related("pihak"))
         agreements = Agreement.objects.filter(pk__in=ids).prefetch_related(parties).in_bulk()
         token = ical.feed_token(request.user)
+        today = timezone.localdate()
+        today_query = request.GET.copy()
+        today_query.pop("page", None)
+        today_query["as_of"] = today.isoformat()
         context = {
             "form": form,
             "as_of": as_of,
-            "is_today": as_of == timezone.localdate(),
+            "is_today": as_of == today,
+            # A demo-only register is judged on the day its data describes, and says so (health.default_as_of).
+            "demo_notice": health.demo_notice(as_of) if form.demo_default() else "",
+            "today_query": today_query.urlencode(),
             "page": page,
             "rows": [(flag, agreements.get(flag.agreement_id)) for flag in page.object_list],
             "total": len(flags),

@@ -87,7 +87,14 @@ class HealthRollupSerializer(serializers.Serializer):
     rows = HealthRollupRowSerializer(many=True)
 
 
-AS_OF = OpenApiParameter("as_of", OpenApiTypes.DATE, description=_("The day to evaluate (default today)."))
+AS_OF = OpenApiParameter(
+    "as_of",
+    OpenApiTypes.DATE,
+    description=_(
+        "The day to evaluate (default today; on a register holding only synthetic demo data, the day that "
+        "data describes)."
+    ),
+)
 FILTERS = [
     OpenApiParameter("region", str, description=_("Region code; includes what lies inside it.")),
     OpenApiParameter("urusan", str, description=_("Urusan code.")),

@@ -1,6 +1,7 @@
 """Template helpers of health flags: an agreement's flags for its page, severity badges, readable evidence."""
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django import template
 from django.template.defaultfilters import date as date_filter
@@ -42,15 +43,39 @@ EVIDENCE_LABELS = {
 }
 
 
-@register.simple_tag
-def agreement_flags(agreement, as_of: dt.date | None = None) -> list[health.Flag]:
-    """The health flags of ``agreement`` on ``as_of`` (default today): ``{% agreement_flags agreement as flags %}``.
+@dataclass
+class AgreementHealth:
+    """An agreement's flags for its page, the day they are judged on and the demo notice, if any."""
 
-    The page has already checked that the reader may see the agreement.
+    flags: list[health.Flag]
+    as_of: dt.date
+    demo_notice: str = ""
+    today: dt.date | None = None
+
+
+@register.simple_tag(takes_context=True)
+def agreement_health(context, agreement) -> AgreementHealth:
+    """``{% agreement_health agreement as health %}``: the flags on ``?as_of=`` or on the default day.
+
+    The default day is today, or the demo's reference date on a demo-only register; then the notice
+    says so and ``today`` is given for a link to the flags as of today.
     """
+    request = context.get("request")
+    asked = None
+    if request is not None and request.GET.get("as_of"):
+        try:
+            asked = dt.date.fromisoformat(request.GET["as_of"])
+        except ValueError:
+            asked = None
+    default = None if asked else health.default_as_of()
+    day = asked or default.day
     if agreement is None or getattr(agreement, "pk", None) is None:
-        return []
-    return health.flags_for(agreement, as_of or timezone.localdate())
+        return AgreementHealth([], day)
+    result = AgreementHealth(health.flags_for(agreement, day), day)
+    if default is not None and default.demo:
+        result.demo_notice = health.demo_notice(day)
+        result.today = timezone.localdate()
+    return result
 
 
 @register.simple_tag

@@ -61,6 +61,13 @@ class Command(BaseCommand):
                 summary = build_demo(
                     options["seed"], progress=progress_bar(_("Demo agreements"), enabled=options["verbosity"] > 0)
                 )
+                # Monitoring depends on agreements, not the reverse: the command, where both meet, builds both.
+                from kerjasama.monitoring.demo import build_demo_monitoring
+
+                monitoring = build_demo_monitoring(options["seed"])
+                from kerjasama.access.demo import build_demo_points  # service points, approximate, synthetic
+
+                access = build_demo_points()
             except DemoError as exc:
                 raise CommandError(str(exc)) from exc
             except ProtectedError as exc:
@@ -68,9 +75,12 @@ class Command(BaseCommand):
                     _("Real agreements refer to earlier demo agreements; nothing was changed (%(error)s).")
                     % {"error": exc}
                 ) from exc
-        self.report(summary, time.monotonic() - started, users, with_logins=not real)
+        self.report(summary, time.monotonic() - started, users, with_logins=not real, monitoring=monitoring)
+        self.stdout.write(access.describe())
 
-    def report(self, summary: DemoSummary, seconds: float, users: list[str], with_logins: bool) -> None:
+    def report(
+        self, summary: DemoSummary, seconds: float, users: list[str], with_logins: bool, monitoring=None
+    ) -> None:
         """Print what was built and how to log in."""
         write = self.stdout.write
         write(
@@ -154,6 +164,8 @@ class Command(BaseCommand):
                 "replaced": summary.replaced,
             }
         )
+        if monitoring is not None:
+            self.report_monitoring(monitoring)
         if not with_logins:
             write(
                 self.style.WARNING(
@@ -175,3 +187,53 @@ class Command(BaseCommand):
         write(_("Demo log-ins (password for all: %(password)s):") % {"password": DEMO_PASSWORD})
         for username, _role, label in DEMO_USERS:
             write(f"  {username:<22} {label}")
+
+    def report_monitoring(self, monitoring) -> None:
+        """Print the synthetic monitoring and the health of the demo agreements on the reference date."""
+        from kerjasama.monitoring.health import RULES
+
+        write = self.stdout.write
+        write(
+            "  "
+            + _(
+                "Monitoring: %(plans)s agreements with a work plan (%(activities)s activities), %(schedules)s "
+                "reporting schedules (%(periods)s expected reports, %(reports)s submitted), %(indicators)s "
+                "indicators with %(values)s values, %(evaluations)s evaluations, %(actions)s follow-up actions"
+            )
+            % {
+                "plans": monitoring.agreements_with_plan,
+                "activities": monitoring.activities,
+                "schedules": monitoring.schedules,
+                "periods": monitoring.periods,
+                "reports": monitoring.reports,
+                "indicators": monitoring.indicators,
+                "values": monitoring.values,
+                "evaluations": monitoring.evaluations,
+                "actions": monitoring.actions,
+            }
+        )
+        write(
+            "  "
+            + _(
+                "Problems: %(problems)s synthetic; %(links)s links from demo agreements to real boundary "
+                "problems; %(dprd)s agreements found to need DPRD approval"
+            )
+            % {
+                "problems": monitoring.problems,
+                "links": monitoring.real_problem_links,
+                "dprd": monitoring.dprd_missing_added,
+            }
+        )
+        reasons = ", ".join(
+            f"{RULES[code].label}: {count}" for code, count in monitoring.flags.items() if code in RULES
+        )
+        write(
+            "  "
+            + _("Needs attention on %(day)s: %(agreements)s agreements (%(reasons)s); %(healthy)s healthy")
+            % {
+                "day": monitoring.reference_date.isoformat(),
+                "agreements": monitoring.flagged_agreements,
+                "reasons": reasons,
+                "healthy": monitoring.healthy,
+            }
+        )

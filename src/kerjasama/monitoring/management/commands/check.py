@@ -16,7 +16,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.management.base import CommandError
 from django.core.management.commands.check import Command as SystemCheckCommand
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -77,14 +77,17 @@ class Command(SystemCheckCommand):
         return None
 
     def run_health(self, options) -> None:
+        # Today by default, even on a demo-only register (unlike the page): this command serves real operations.
         as_of = options["as_of"] or timezone.localdate()
         flags = health.evaluate(as_of, rules=options["rule"])
+        self.flags = flags  # what was printed, for callers that pass a Command instance to call_command
         infos = alerts.agreement_infos(flag.agreement_id for flag in flags)
         self.print_table(flags, infos)
         self.stdout.write(
             ngettext("%(count)s flag on %(day)s.", "%(count)s flags on %(day)s.", len(flags))
             % {"count": len(flags), "day": as_of.isoformat()}
         )
+        self.print_demo_notice(as_of)
         if options["no_email"]:
             self.stdout.write(_("No e-mail sent (--no-email)."))
             return
@@ -92,6 +95,24 @@ class Command(SystemCheckCommand):
         self.stdout.write(alerts.describe(result))
         if result.failed:
             raise CommandError(_("Some e-mails could not be sent; they are tried again on the next run."))
+
+    def print_demo_notice(self, as_of: dt.date) -> None:
+        """On a register holding only synthetic demo data, the page's notice and how to judge the demo's day."""
+        default = health.default_as_of()
+        if not default.demo:
+            return
+        if as_of == default.day:
+            notice = health.demo_notice(default.day)
+        else:
+            notice = _(
+                "Synthetic demo data describe the register as of %(day)s, the reference date of the “Needs "
+                "attention” page; this check judged %(as_of)s. Run it with --as-of %(iso)s to list the page's flags."
+            ) % {
+                "day": formats.date_format(default.day, "j F Y"),
+                "as_of": as_of.isoformat(),
+                "iso": default.day.isoformat(),
+            }
+        self.stdout.write(self.style.WARNING(notice))
 
     def print_table(self, flags: list[health.Flag], infos: dict[int, alerts.AgreementInfo]) -> None:
         """Number, title, rule and message, one flag a line, columns padded to their widest cell."""
