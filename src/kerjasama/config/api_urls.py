@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from kerjasama.access.api import views as access
 from kerjasama.agreements.api import views as agreements
 from kerjasama.monitoring.api import health
 from kerjasama.monitoring.api import views as monitoring
@@ -28,6 +29,7 @@ router.register("indicator-values", monitoring.IndicatorValueViewSet)
 router.register("evaluations", monitoring.EvaluationViewSet)
 router.register("follow-up-actions", monitoring.ActionViewSet)
 router.register("problems", monitoring.ProblemViewSet)
+router.register("access/points", access.ServicePointViewSet)
 
 urlpatterns = [
     path("", include(router.urls)),
@@ -42,6 +44,8 @@ urlpatterns = [
     path("health/flags/", health.FlagListView.as_view(), name="health-flags"),
     path("health/scores/", health.ScoreListView.as_view(), name="health-scores"),
     path("health/rollups/", health.RollupView.as_view(), name="health-rollups"),
+    path("access/nearest/", access.NearestView.as_view(), name="access-nearest"),
+    path("access/gaps/", access.GapsView.as_view(), name="access-gaps"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "kerjasama.regions",
     "kerjasama.agreements",
     "kerjasama.monitoring",
+    "kerjasama.access",
 ]
 
 MIDDLEWARE = [
@@ -125,6 +126,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "id"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60  # keep a visitor's language choice for a year
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Asia/Makassar"  # Kalimantan Timur keeps WITA (UTC+8)
@@ -161,6 +163,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_VERSIONING_CLASS": None,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "EXCEPTION_HANDLER": "kerjasama.core.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "kerjasama API",
