@@ -30,6 +30,8 @@ PACKAGES = {
         "version": "4.6.1",
         "files": {
             "package/dist/chart.umd.min.js": "87364cc2b2a76a6684929e7d6b80b18a897794db38400caff1fcf1791c6925d2",
+            # The minified file names its source map; collectstatic's manifest storage needs it present.
+            "package/dist/chart.umd.min.js.map": "b4b4e658a3a10695139f5f2ac2a31a0a0b04619cbdddc4e0793b97a8e9804321",
             "package/LICENSE.md": None,  # checked by presence only
         },
     },

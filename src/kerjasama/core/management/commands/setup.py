@@ -5,8 +5,10 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from kerjasama.core.progress import progress_bar
+from kerjasama.core.staticfiles import collect_if_changed
 from kerjasama.monitoring.loaders import load_boundary_segments
 from kerjasama.regions.loaders import load_national, load_reference_data
+from kerjasama.search.index import index_is_complete, rebuild_index
 
 
 class Command(BaseCommand):
@@ -29,9 +31,13 @@ class Command(BaseCommand):
         if options["national_all_levels"]:
             progress = progress_bar(_("Regions of Indonesia"))
             counts["wilayah_nasional"] = load_national(all_levels=True, progress=progress)
+        if not index_is_complete():  # a register from before search, or an index left behind
+            counts["indeks_pencarian"] = rebuild_index(progress=progress_bar(_("Search index"), enabled=not quiet))
         for name, count in counts.items():
             self.stdout.write(f"  {name}: {count}")
         if not options["no_static"]:
-            call_command("collectstatic", interactive=False, verbosity=0)
-            self.stdout.write(_("Static files collected."))
+            if collect_if_changed():
+                self.stdout.write(_("Static files collected."))
+            else:
+                self.stdout.write(_("Static files are up to date."))
         self.stdout.write(self.style.SUCCESS(_("Setup complete.")))
