@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup venv lint bench clean vendor-check messages
+.PHONY: run test setup venv system-deps lint bench clean vendor-check messages
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || \
@@ -17,7 +17,11 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-setup: venv
+# Debian libraries WeasyPrint loads for PDF reports: installed when missing and run as root, else explained.
+system-deps:
+	@sh scripts/system-deps.sh
+
+setup: venv system-deps
 	$(BIN)/kerjasama setup
 
 run: setup
@@ -28,7 +32,7 @@ lint: venv
 	$(BIN)/ruff check .
 
 # The suite runs on SQLite always, and again on PostgreSQL when DATABASE_URL names one.
-test: lint
+test: lint system-deps
 	DATABASE_URL= $(BIN)/pytest -q
 	@case "$$DATABASE_URL" in \
 		postgres*) echo "== PostgreSQL: $$DATABASE_URL"; $(BIN)/pytest -q ;; \

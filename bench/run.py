@@ -1,11 +1,12 @@
-"""``make bench``: time the agreement list, the statistics and the import on SQLite and PostgreSQL.
+"""``make bench``: time the agreement list, statistics, import and health evaluation on SQLite and PostgreSQL.
 
 Each database is benchmarked by ``bench/worker.py`` in a child process (settings read
 ``DATABASE_URL`` once): a SQLite file under ``bench/output/`` and the PostgreSQL database
 ``kerjasama_bench`` at 127.0.0.1:5432, which is skipped with a message when the server does not
-answer. The first run seeds 100,000 synthetic agreements into each database (a minute or two);
-later runs reuse them unless ``--reseed`` is given. The figures are printed and written to
-``docs/benchmarks.md`` together with a description of the machine.
+answer. The first run seeds 100,000 synthetic agreements into each database and about a million
+rows of implementation monitoring for them (two to three minutes per database); later runs reuse
+them unless ``--reseed`` (everything) or ``--reseed-monitoring`` is given. The figures are printed
+and written to ``docs/benchmarks.md`` together with a description of the machine.
 
 Run from the project root after ``kerjasama setup``: ``.venv/bin/python bench/run.py [options]``.
 """
@@ -70,8 +71,11 @@ def run_worker(label: str, database_url: str, args: argparse.Namespace) -> dict 
         "--import-repeat",
         str(args.import_repeat),
     ]
+    command += ["--health-repeat", str(args.health_repeat)]
     if args.reseed:
         command.append("--reseed")
+    if args.reseed_monitoring:
+        command.append("--reseed-monitoring")
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -129,6 +133,11 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:,.1f} ms"
 
 
+def duration(seconds: float) -> str:
+    """Milliseconds below one second (requests), seconds above (the health evaluation)."""
+    return ms(seconds) if seconds < 1 else f"{seconds:.2f} s"
+
+
 def result_rows(data: dict) -> list[list[str]]:
     """Table rows (measure, median, p95, min, target, verdict) of one database's results."""
     rows = []
@@ -140,8 +149,11 @@ def result_rows(data: dict) -> list[list[str]]:
             minimum = f"{result['min']:.2f} s ({result['rows'] / result['min']:,.0f} rows/s)"
             target = f"> {result['target_rows_per_s']:,.0f} rows/s" if result.get("target_rows_per_s") else "-"
         else:
-            median, p95, minimum = ms(result["median"]), ms(result["p95"]), ms(result["min"])
-            target = f"< {result['target_ms']:.0f} ms" if result.get("target_ms") else "-"
+            median, p95, minimum = duration(result["median"]), duration(result["p95"]), duration(result["min"])
+            target = "-"
+            if result.get("target_ms"):
+                limit = result["target_ms"]
+                target = f"< {limit / 1000:g} s" if limit >= 1000 else f"< {limit:.0f} ms"
         verdict = {True: "met", False: "**missed**", None: ""}[result.get("passed")]
         rows.append([result["name"], median, p95, minimum, target, verdict, result.get("note", "")])
     return rows
@@ -174,12 +186,15 @@ def write_doc(results: list[dict], skipped: list[str], started: dt.datetime, sec
     headers = ["measure", "median", "p95", "min", "target", "", "note"]
     for data in results:
         seeded = f", seeded in {data['seed_seconds']:.0f} s" if data.get("seed_seconds") else " (reused)"
+        monitoring = data.get("monitoring_seed_seconds")
+        monitoring = f"seeded in {monitoring:.0f} s" if monitoring else "reused"
         sections.append(
             f"### {data['database']}\n\n"
-            f"{data['agreements']:,} agreements with {data['parties']:,} party rows{seeded}; "
+            f"{data['agreements']:,} agreements with {data['parties']:,} party rows{seeded}, their monitoring "
+            f"data {monitoring}; compacting the database took {data['compact_seconds']:.0f} s; "
             f"{data['repeat']} timed runs per request after {data['warmup']} warm-up runs, "
-            f"{data['import_repeat']} timed runs per import after one warm-up run; "
-            f"this database took {data['wall_seconds'] / 60:.1f} minutes.\n\n"
+            f"{data['health_repeat']} timed runs per health measure and {data['import_repeat']} per import, "
+            f"each after one warm-up run; this database took {data['wall_seconds'] / 60:.1f} minutes.\n\n"
             + markdown_table(headers, result_rows(data))
         )
     for reason in skipped:
@@ -188,6 +203,8 @@ def write_doc(results: list[dict], skipped: list[str], started: dt.datetime, sec
         date=started.strftime("%Y-%m-%d %H:%M UTC"),
         machine=markdown_table(["", ""], [[key, value] for key, value in info.items()]),
         dataset=dataset_text(results[0]),
+        monitoring=monitoring_text(results[0]),
+        health=health_table(results),
         results="\n\n".join(sections),
         runtime=f"{seconds / 60:.1f} minutes",
     )
@@ -210,15 +227,54 @@ def dataset_text(data: dict) -> str:
     )
 
 
+def monitoring_text(data: dict) -> str:
+    counts, as_of = data["monitoring"], data["health"]["as_of"]
+    return (
+        f"- {counts['activities']:,} activities in the work plans of {counts['work_plans']:,} agreements "
+        f"({counts['nested_activities']:,} nested under another activity) and {counts['reports']:,} "
+        f"implementation reports: {counts['activities'] + counts['reports']:,} activity and report rows;\n"
+        f"- {counts['schedules']:,} reporting schedules with {counts['periods']:,} expected reports "
+        f"(reporting periods), {counts['periods_due']:,} of them due before {as_of};\n"
+        f"- {counts['indicators']:,} indicators with {counts['indicator_values']:,} values, "
+        f"{counts['evaluations']:,} evaluations, {counts['problems']:,} problems ({counts['open_high_problems']:,} "
+        f"open of high or critical severity, linked to {counts['agreements_with_open_high_problem']:,} agreements)."
+    )
+
+
+def health_table(results: list[dict]) -> str:
+    """Flags per rule and severity, and the score summary, per database: the data's shape on the day."""
+    headers = ["", *(data["database"] for data in results)]
+    first = results[0]["health"]
+    rows = [
+        [f"`{code}` ({label})", *(f"{data['health']['by_rule'][code]:,}" for data in results)]
+        for code, label in first["rule_labels"].items()
+    ]
+    rows.append(["**all flags**", *(f"**{data['health']['flags']:,}**" for data in results)])
+    rows.append(["agreements with a flag", *(f"{data['health']['flagged_agreements']:,}" for data in results)])
+    for severity in first["by_severity"]:
+        rows.append(
+            [f"flags of severity {severity}", *(f"{data['health']['by_severity'][severity]:,}" for data in results)]
+        )
+    rows.append(
+        ["agreements scored (signed, not archived or rejected)", *(f"{data['health']['scored']:,}" for data in results)]
+    )
+    rows.append(["of which in force", *(f"{data['health']['in_force']:,}" for data in results)])
+    rows.append(["of which implemented", *(f"{data['health']['implemented']:,}" for data in results)])
+    rows.append(["mean score", *(f"{data['health']['mean_score']}" for data in results)])
+    return markdown_table(headers, rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", choices=("sqlite", "postgresql"), help="benchmark one database only")
-    parser.add_argument("--reseed", action="store_true", help="seed the agreements again")
+    parser.add_argument("--reseed", action="store_true", help="seed the agreements and their monitoring again")
+    parser.add_argument("--reseed-monitoring", action="store_true", help="seed the monitoring data again")
     parser.add_argument("--postgres-url", default=os.environ.get("BENCH_POSTGRES_URL", POSTGRES_URL))
     parser.add_argument("--agreements", type=int, default=100_000, help="size of the seeded data set")
     parser.add_argument("--import-rows", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=30, help="timed runs of each request")
     parser.add_argument("--import-repeat", type=int, default=5, help="timed runs of each import")
+    parser.add_argument("--health-repeat", type=int, default=5, help="timed runs of each health measure")
     parser.add_argument("--no-doc", action="store_true", help="do not write docs/benchmarks.md")
     args = parser.parse_args(argv)
 

@@ -21,6 +21,7 @@ from kerjasama.core.choices import Source
 from kerjasama.core.models import ObjectChange
 from kerjasama.regions.choices import PartnerType, PihakKind
 from kerjasama.regions.models import Partner, PerangkatDaerah, Pihak, ServiceType, Urusan
+from kerjasama.search.index import rebuild_index
 
 SEED_NOTE = "SINTETIS: data uji kinerja (bench)"
 REFERENCE_DAY = dt.date(2025, 11, 18)
@@ -300,6 +301,9 @@ def dataset_counts() -> dict:
 
 def clear_agreements() -> None:
     """Remove every agreement, what hangs off it and the change log (before a reseed)."""
+    from bench.seed_monitoring import clear_monitoring  # it builds on this module
+
+    clear_monitoring()  # plain DELETEs: the ORM's cascade would load a million monitoring rows first
     with transaction.atomic():
         ObjectChange.objects.all().delete()
         Agreement.objects.update(parent=None, amends=None)
@@ -327,4 +331,7 @@ def seed(total: int, log=print) -> float:
             seeder.write(agreements, extras, archived_at)
         if stop % 20000 == 0 or stop == total:
             log(f"  seeded {stop:,} agreements ({time.perf_counter() - began:.0f} s)")
+    indexing = time.perf_counter()
+    rebuild_index()  # the search index, in bulk: bulk_create above bypasses the services that keep it current
+    log(f"  search index rebuilt ({time.perf_counter() - indexing:.0f} s)")
     return time.perf_counter() - began

@@ -1,8 +1,8 @@
 """The benchmark of one database, run by ``bench/run.py`` in a child process.
 
 Settings read ``DATABASE_URL`` once at start-up, so each database gets its own process. The child
-migrates, loads the reference data, seeds (or reuses) the agreements, runs the measurements and
-writes them as JSON for the parent to report.
+migrates, loads the reference data, seeds (or reuses) the agreements and their monitoring data,
+runs the measurements and writes them as JSON for the parent to report.
 """
 
 import argparse
@@ -35,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=30, help="timed runs of each request")
     parser.add_argument("--import-repeat", type=int, default=5, help="timed runs of each import")
     parser.add_argument("--reseed", action="store_true", help="seed again even when the data set exists")
+    parser.add_argument("--reseed-monitoring", action="store_true", help="seed the monitoring data again")
+    parser.add_argument("--health-repeat", type=int, default=5, help="timed runs of each health measure")
     args = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kerjasama.config.settings")
@@ -45,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
     from django.core.management import call_command
 
-    from bench import measure, seed, workbook
+    from bench import measure, measure_monitoring, seed, seed_monitoring, workbook
 
     def log(message: str) -> None:
         print(f"[{args.label}] {message}", flush=True)
@@ -64,8 +66,21 @@ def main(argv: list[str] | None = None) -> int:
         log(f"seeded in {seeded_seconds:.0f} s")
     else:
         log(f"reusing the {count:,} seeded agreements (--reseed to rebuild)")
+    monitoring_rows = seed_monitoring.monitoring_count()
+    monitoring_seconds = None
+    if not monitoring_rows or seeded_seconds is not None or args.reseed_monitoring:
+        if monitoring_rows:
+            log(f"removing {monitoring_rows:,} activity and report rows before seeding")
+            seed_monitoring.clear_monitoring()
+        log("seeding implementation monitoring (about a million activity and report rows) ...")
+        monitoring_seconds = seed_monitoring.seed_monitoring(log=log)
+        log(f"seeded monitoring in {monitoring_seconds:.0f} s")
+    else:
+        log(f"reusing {monitoring_rows:,} activity and report rows (--reseed-monitoring to rebuild)")
     log("compacting the tables and refreshing planner statistics")
+    began = time.perf_counter()
     measure.compact()
+    compact_seconds = time.perf_counter() - began
 
     api = measure.Api()
     results = []
@@ -78,6 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     for name, path, target in STATS:
         log(f"timing {name}")
         results.append(measure.measure_get(api, name, path, "", args.repeat, warmup, target))
+
+    health_results, health_info = measure_monitoring.measure(args.health_repeat, log=log)
+    results += health_results
 
     log(f"building the {args.import_rows:,}-row workbook")
     content, parties = workbook.build_workbook(args.import_rows)
@@ -98,6 +116,11 @@ def main(argv: list[str] | None = None) -> int:
         "dataset": seed.dataset_counts(),
         "import_file": {"rows": args.import_rows, "bytes": len(content), "parties": parties},
         "seed_seconds": seeded_seconds,
+        "monitoring_seed_seconds": monitoring_seconds,
+        "compact_seconds": compact_seconds,
+        "monitoring": seed_monitoring.dataset_counts(),
+        "health": health_info,
+        "health_repeat": args.health_repeat,
         "total_seconds": time.perf_counter() - started,
         "repeat": args.repeat,
         "warmup": warmup,

@@ -371,6 +371,30 @@ def test_evaluate_and_scores_are_set_based():
     assert count_queries(lambda: scores.scores(AS_OF)) == small_scores
 
 
+def test_scores_and_rollups_of_a_subset_agree_with_those_of_all_agreements():
+    # Over all agreements the queries read every row and keep the scored agreements' rows; for a
+    # subset the database filters them. Both must give the same scores and groups.
+    make_population(9)
+    archived = in_force(parties=("Pemprov Kaltim", "35"))  # Jawa Timur: in no other agreement here
+    activity(archived, last_progress_on=AS_OF - days(3), progress=50)
+    problem(archived, severity=Severity.KRITIS)
+    Agreement.objects.filter(pk=archived.pk).update(archived_at=timezone.now())
+    unsigned = in_force(parties=("Pemprov Kaltim", "Unmul"), signed_on=None, end_on=None, stage=Stage.PERSIAPAN)
+    activity(unsigned, progress=10)
+
+    everything = scores.scores(AS_OF)
+    assert len(everything) == 9 and archived.pk not in everything and unsigned.pk not in everything
+    subset = Agreement.objects.filter(pk__in=[*sorted(everything)[::2], archived.pk, unsigned.pk])
+    some = scores.scores(AS_OF, subset)
+    assert some == {pk: everything[pk] for pk in sorted(everything)[::2]}
+    for by in scores.ROLLUP_DIMENSIONS:
+        assert scores.rollups(by, AS_OF) == scores.rollups(by, AS_OF, Agreement.objects.all())
+    by_region = {row["key"]: row for row in scores.rollups("region", AS_OF)}
+    assert "35" not in by_region  # the archived agreement's other party makes no row
+    by_type = {row["key"]: row["signed"] for row in scores.rollups("partner_type", AS_OF)}
+    assert by_type["perguruan_tinggi"] == 0 and by_type["antar_daerah"] == 9
+
+
 # Implementation score -----------------------------------------------------------------------------
 
 

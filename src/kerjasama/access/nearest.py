@@ -503,8 +503,11 @@ def find_nearest(
 
 
 def km(value: float) -> str:
-    """Kilometres as people say them: one decimal below 10 km, whole kilometres above."""
-    return formats.number_format(value, decimal_pos=1 if value < 10 else 0, use_l10n=True)
+    """Kilometres as people say them: one decimal below 10 km, whole kilometres above (rounded)."""
+    # number_format cuts a float's decimals off rather than rounding them (46.78 would read "46"), so round
+    # first; 9.95 and above round to a whole 10.
+    decimals = 1 if value < 9.95 else 0
+    return formats.number_format(round(value, decimals), decimal_pos=decimals, use_l10n=True)
 
 
 def _service_words(name: str) -> str:

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from kerjasama.agreements.choices import ChangeKind, DocumentType, FundingSource, PartyRole, ServiceRole, Stage
 from kerjasama.agreements.models import Agreement, AgreementParty, AgreementTransition
 from kerjasama.core.choices import Source
+from kerjasama.search.index import rebuild_index
 from kerjasama.users.choices import Role
 from kerjasama.users.models import Profile
 
@@ -1795,6 +1796,7 @@ def build_demo(seed: int = DEFAULT_SEED, progress: Progress = _identity) -> Demo
         specs = _Planner(seed, day, ref).plan()
         offices, offices_created = _ensure_perangkat_daerah(specs)
         _write(specs, ref, offices, seed, progress)
+        rebuild_index()  # a full rebuild also forgets the replaced demo agreements
         summary = summarise(seed, day)
     summary.replaced = replaced
     summary.partners_created = partners_created

@@ -1,20 +1,36 @@
 """One FilterSet for the agreement list page and the API list: the same filters everywhere."""
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 
 from kerjasama.agreements.choices import Category, DocumentType, Stage, Validity
-from kerjasama.agreements.models import Agreement, AgreementParty
+from kerjasama.agreements.models import Agreement
 from kerjasama.core.choices import Source
 from kerjasama.regions.choices import PartnerType
 from kerjasama.regions.models import Urusan
+from kerjasama.search.backends import search_agreements
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Ordering that ends with the id, so rows that tie (same signing date, same title) keep one order
+    and pages neither repeat nor skip them."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        if value in EMPTY_VALUES:
+            return qs  # the model's ordering already ends with the id
+        ordering = list(qs.query.order_by)
+        if not any(key.lstrip("-") in ("id", "pk") for key in ordering):
+            ordering.append("-id" if ordering and ordering[0].startswith("-") else "id")
+        return qs.order_by(*ordering)
 
 
 class AgreementFilterSet(django_filters.FilterSet):
     """Filters: text, party, region (with everything inside it), partner type, urusan, category,
-    document type, stage, validity on a date, signing year, source, public, archived."""
+    document type, stage, validity on a date, signing year, source, public, archived, and
+    ``updated_since`` (changed at or after a moment: harvesters sync with it)."""
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
     pihak = django_filters.NumberFilter(label=_("Party"), method="filter_pihak")
@@ -34,7 +50,12 @@ class AgreementFilterSet(django_filters.FilterSet):
     source = django_filters.ChoiceFilter(label=_("Source"), choices=Source.choices)
     is_public = django_filters.BooleanFilter(label=_("Public"))
     archived = django_filters.BooleanFilter(label=_("Archived"), method="filter_archived")
-    ordering = django_filters.OrderingFilter(
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        label=_("Changed at or after (ISO 8601 date and time, e.g. 2025-11-18T08:00:00+08:00)"),
+    )
+    ordering = StableOrderingFilter(
         label=_("Order by"),
         fields=(("signed_on", "signed_on"), ("end_on", "end_on"), ("title", "title"), ("id", "id")),
     )
@@ -58,15 +79,9 @@ class AgreementFilterSet(django_filters.FilterSet):
         return queryset
 
     def filter_text(self, queryset, name, value):
-        words = value.split()
-        for word in words:
-            numbered = AgreementParty.objects.filter(agreement=OuterRef("pk")).filter(
-                Q(number__icontains=word) | Q(pihak__name__icontains=word)
-            )
-            queryset = queryset.filter(
-                Q(title__icontains=word) | Q(subject__icontains=word) | Q(scope__icontains=word) | Q(Exists(numbered))
-            )
-        return queryset
+        # Full-text search (kerjasama.search), best matches first; an ``ordering`` given as well
+        # is applied after this filter and wins.
+        return search_agreements(queryset, value)
 
     def filter_pihak(self, queryset, name, value):
         return queryset.with_party(value)

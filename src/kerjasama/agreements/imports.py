@@ -44,6 +44,7 @@ from kerjasama.core.db import insert_many, reserve_keys
 from kerjasama.core.text import ParseError, fold, parse_amount, parse_bool, parse_date, split_list
 from kerjasama.regions.models import PerangkatDaerah, Pihak, ServiceType, Urusan
 from kerjasama.regions.resolver import AreaResolver, PihakResolver, ResolveError
+from kerjasama.search.index import index_agreements
 from kerjasama.users.roles import Actor
 
 Progress = Callable[[Iterable], Iterable]
@@ -663,6 +664,7 @@ def _write(parsed: list[ParsedRow], user, filename: str, new_opd: list[str]) -> 
             insert_many(links.through, rows)
         insert_many(AgreementTransition, transitions)
         _log_created(agreements, related, message)
+        index_agreements([agreement.pk for agreement in agreements])  # in bulk, a few statements per 2,000
     return len(agreements)
 
 

@@ -21,6 +21,7 @@ from kerjasama.core.choices import ChangeAction
 from kerjasama.core.context import current
 from kerjasama.core.querysets import TRANSITION
 from kerjasama.monitoring.schedules import refresh_periods
+from kerjasama.search.index import index_agreements
 from kerjasama.users.choices import Role
 from kerjasama.users.roles import Actor, actor_for
 
@@ -212,5 +213,6 @@ def transition(
         )
         if "start_on" in fields or "terminated_on" in fields:
             refresh_periods(locked)  # the expected implementation reports follow the dates
+        index_agreements([locked.pk])
     agreement.refresh_from_db()
     return record

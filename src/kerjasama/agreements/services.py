@@ -25,6 +25,7 @@ from kerjasama.core.querysets import CHANGE, DELETE
 from kerjasama.monitoring.schedules import refresh_periods
 from kerjasama.regions.choices import PartnerType, PihakKind, RegionLevel
 from kerjasama.regions.models import Pihak, Region
+from kerjasama.search.index import index_agreements
 from kerjasama.users.roles import actor_for
 
 CENTS = Decimal("0.01")
@@ -528,6 +529,7 @@ def create_agreement(data: AgreementData, user=None, lookups: Lookups | None = N
         changelog.log_change(agreement, ChangeAction.CREATE, after=snapshot(agreement))
         for party in agreement.parties.select_related("pihak"):
             changelog.log_change(party, ChangeAction.CREATE, after=party_snapshot(party), related=agreement)
+        index_agreements([agreement.pk])
     return SaveResult(agreement, [problem for problem in found if problem.warning])
 
 
@@ -590,6 +592,7 @@ def update_agreement(agreement: Agreement, data: AgreementData, user=None, messa
         for pk, old in old_party_data.items():
             if pk not in new_parties:
                 changelog.log_change(old_parties[pk], ChangeAction.DELETE, before=old, related=agreement)
+        index_agreements([agreement.pk])
     return SaveResult(agreement, [problem for problem in found if problem.warning])
 
 
@@ -621,4 +624,5 @@ def _set_archived(agreement: Agreement, user, archived: bool, message: str) -> A
             after=snapshot(agreement),
             message=message,
         )
+        index_agreements([agreement.pk])
     return agreement

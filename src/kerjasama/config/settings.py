@@ -9,6 +9,7 @@ Environment variables:
 """
 
 import os
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -61,6 +62,9 @@ INSTALLED_APPS = [
     "kerjasama.agreements",
     "kerjasama.monitoring",
     "kerjasama.access",
+    "kerjasama.search",
+    "kerjasama.reports",
+    "kerjasama.opendata",
 ]
 
 MIDDLEWARE = [
@@ -136,7 +140,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every request when it is missing
-STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# Leaflet for the service-access maps comes from the django-leaflet package (leaflet/leaflet.js, .css), served
+# from here like our own files: no CDN. Only its static folder is used: as an installed app its admin module
+# would import GeoDjango, which needs GDAL. find_spec locates the package without importing it.
+STATICFILES_DIRS = [PACKAGE_DIR / "static", Path(find_spec("leaflet").origin).parent / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -239,4 +246,26 @@ KERJASAMA = {
     # Evidence files of implementation reports.
     "EVIDENCE_MAX_BYTES": 10 * 1024 * 1024,
     "EVIDENCE_TYPES": ("application/pdf", "image/jpeg", "image/png"),
+    # The KSD report (reports/pdf.py). Addressee of the covering letter, one line each: domain.md 1.10 names
+    # the Minister of Home Affairs through Ditjen Bina Administrasi Kewilayahan, and marks it configurable.
+    "REPORT_ADDRESSEE": (
+        "Yth. Menteri Dalam Negeri",
+        "c.q. Direktur Jenderal Bina Administrasi Kewilayahan",
+        "di",
+        "Jakarta",
+    ),
+    "REPORT_PLACE": "Samarinda",  # where the letter is signed
+    "REPORT_SIGNATORY": "sekda",  # "sekda" (a.n. Gubernur, Sekretaris Daerah) or "gubernur"
+    "REPORT_PDF_MAX_ROWS": 400,  # rows per table in the PDF; the XLSX annex lists every row
+    # Open data (/data/, docs/open-data.md). The licence of the published register data: a proposal
+    # (CC BY 4.0) for the Biro to confirm; ``attribution`` names the publisher to credit.
+    "OPEN_DATA_LICENCE": {
+        "name": "CC-BY-4.0",
+        "title": "Creative Commons Attribution 4.0 International",
+        "url": "https://creativecommons.org/licenses/by/4.0/",
+        "attribution": "Biro Pemerintahan dan Otonomi Daerah, Setda Provinsi Kalimantan Timur",
+    },
+    # Prefix of the OCDS ids (ocid = prefix + "-" + agreement id). Not registered: request a real one
+    # from the Open Contracting Partnership before publishing for good; changing it changes every ocid.
+    "OCID_PREFIX": os.environ.get("OCID_PREFIX", "ocds-ksdkaltim"),
 }

@@ -1,4 +1,4 @@
-"""Top-level URLs: web UI, API, admin, log-in and the language switch."""
+"""Top-level URLs: web UI, open data, API, admin, log-in and the language switch."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -7,6 +7,9 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("kerjasama.agreements.urls")),
     path("", include("kerjasama.monitoring.urls")),
+    path("", include("kerjasama.reports.urls")),
+    path("", include("kerjasama.opendata.urls")),
+    path("", include("kerjasama.access.urls")),
     path("api/", include("kerjasama.config.api_urls")),
     path("admin/", admin.site.urls),
     path("akun/masuk/", auth_views.LoginView.as_view(), name="login"),

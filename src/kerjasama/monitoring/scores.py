@@ -44,17 +44,32 @@ perangkat daerah, by urusan or by partner type (``antar_daerah`` for agreements 
 only) and give ``signed``, ``in_force`` (on ``as_of``), ``implemented`` and ``mean_score`` side by
 side. An agreement with two parties counts in both regions' rows.
 
-Set-based: :func:`scores` runs five queries (grouped aggregates and per-agreement subqueries) for any
-number of agreements; :func:`rollups` adds one or two. Progress and the existence of activities are
+Set-based: :func:`scores` runs seven queries (grouped aggregates, and per-indicator subqueries) for
+any number of agreements; :func:`rollups` adds one or two. Progress and the existence of activities are
 the current values (activities keep no history).
 """
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Avg, Case, Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    F,
+    FilteredRelation,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.fields import DateField
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
@@ -155,9 +170,13 @@ def combine(parts: dict[str, float | None], open_problems: int = 0, rules: Rules
     """``(score, penalty)`` from the parts (0–1, None when not applicable); see the module docstring."""
     rules = rules or Rules.load()
     table = rules.weights
-    applicable = {name: value for name, value in parts.items() if value is not None and table.get(name)}
-    total = sum(table[name] for name in applicable)
-    raw = round(100 * sum(table[name] * value for name, value in applicable.items()) / total) if total else 0
+    total = weighted = 0  # summed in the parts' order, one loop: this runs once per agreement
+    for name, value in parts.items():
+        weight = table.get(name)
+        if value is not None and weight:
+            total += weight
+            weighted += weight * value
+    raw = round(100 * weighted / total) if total else 0
     penalty = min(rules.penalty * open_problems, rules.penalty_max)
     return max(0, min(100, raw - penalty)), penalty
 
@@ -221,50 +240,55 @@ def _reference(as_of: dt.date, prefix: str = "") -> Least:
 
 
 def _max_date(*days: dt.date | None) -> dt.date | None:
-    return max((day for day in days if day is not None), default=None)
+    latest = None
+    for day in days:
+        if day is not None and (latest is None or day > latest):
+            latest = day
+    return latest
 
 
 def scores(as_of: dt.date | None = None, agreements: QuerySet | None = None) -> dict[int, Score]:
     """The score of every scored agreement among ``agreements`` (default all) on ``as_of`` (default today).
 
-    Five queries whatever the number of agreements; the result is keyed by agreement id.
+    Seven queries whatever the number of agreements, each one pass over one kind of row grouped by
+    agreement; the result is keyed by agreement id.
     """
     as_of = as_of or timezone.localdate()
     base = scored_agreements(as_of, agreements)
-    ids = base.values("pk")
     ref = _reference(as_of, "agreement__")
+    # The rows of the agreements asked for. Over all agreements the rows of those without a score (archived,
+    # unsigned, rejected) are read as well and never looked up below: cheaper than filtering every query
+    # with ``IN (the scored agreements)``, which SQLite builds anew for each.
+    ids = base.values("pk")
+    scope = Q() if agreements is None else Q(agreement__in=ids)
 
-    problems = (
+    # ``with_validity`` is the register's own rule for "in force" (berlaku or akan berakhir). The other
+    # parts are separate grouped queries, not subqueries per agreement: PostgreSQL compiles (JIT) a plan
+    # with 100,000 subquery runs for longer than it then takes to run the grouped queries.
+    rows = base.with_validity(as_of).annotate(ref=_reference(as_of)).values_list("pk", "validity", "ref")
+    open_problems = dict(
         Problem.agreements.through.objects.filter(
-            agreement_id=OuterRef("pk"), problem__severity__in=HIGH_SEVERITIES, problem__opened_on__lte=as_of
+            scope, problem__severity__in=HIGH_SEVERITIES, problem__opened_on__lte=as_of
         )
         .filter(Q(problem__status__in=OPEN_PROBLEM_STATUSES) | Q(problem__resolved_on__gt=as_of))
         .order_by()
         .values("agreement_id")
         .annotate(count=Count("pk"))
-        .values("count")
+        .values_list("agreement_id", "count")
     )
-    latest_evaluation = (
-        Evaluation.objects.filter(agreement=OuterRef("pk"), evaluated_on__lte=OuterRef("ref"))
-        .order_by("-evaluated_on", "-pk")
-        .values("score")[:1]
-    )
-    # ``with_validity`` is the register's own rule for "in force" (berlaku or akan berakhir).
-    rows = (
-        base.with_validity(as_of)
-        .annotate(
-            ref=_reference(as_of),
-            evaluation=Subquery(latest_evaluation),
-            open_problems=Coalesce(Subquery(problems), 0),
-        )
-        .values_list("pk", "validity", "ref", "evaluation", "open_problems")
+    # The latest evaluation by the reference day (of one day, the last entered): rows come oldest first,
+    # so the latest of each agreement is the one the dict keeps.
+    evaluations = dict(
+        Evaluation.objects.filter(scope, evaluated_on__lte=ref)
+        .order_by("evaluated_on", "pk")
+        .values_list("agreement_id", "score")
     )
 
-    # Activities: dates of evidence by the reference day, and the mean progress of leaf activities.
+    # Activities: the latest date of evidence by the reference day, and the mean progress of leaf activities.
     leaf = Q(children__isnull=True) & ~Q(status=ActivityStatus.DIBATALKAN)
-    activities = {
-        row["agreement_id"]: row
-        for row in Activity.objects.filter(agreement__in=ids)
+    activities: dict[int, tuple[dt.date | None, float | None]] = {
+        agreement_id: (_max_date(last_progress, last_start, last_end), leaf_progress)
+        for agreement_id, last_progress, last_start, last_end, leaf_progress in Activity.objects.filter(scope)
         .order_by()
         .values("agreement_id")
         .annotate(
@@ -273,45 +297,53 @@ def scores(as_of: dt.date | None = None, agreements: QuerySet | None = None) -> 
             last_end=Max("actual_end", filter=Q(actual_end__lte=ref)),
             leaf_progress=Avg("progress", filter=leaf),
         )
+        .values_list("agreement_id", "last_progress", "last_start", "last_end", "leaf_progress")
     }
     reports = dict(
-        ImplementationReport.objects.filter(agreement__in=ids, submitted_on__lte=ref)
+        ImplementationReport.objects.filter(scope, submitted_on__lte=ref)
         .order_by()
         .values("agreement_id")
         .annotate(last=Max("submitted_on"))
         .values_list("agreement_id", "last")
     )
 
-    # Reporting periods due by the reference day: 2 points when the report came by the due date, 1 when
-    # later (by the reference day), none when missing; one probe of the report's unique index per period.
-    answer = (
-        ImplementationReport.objects.filter(
-            agreement=OuterRef("agreement"),
-            pihak=OuterRef("pihak"),
-            period_start=OuterRef("period_start"),
-            submitted_on__lte=OuterRef("ref"),
-        )
-        .order_by()
-        .annotate(points=Case(When(submitted_on__lte=OuterRef("due_on"), then=Value(2)), default=Value(1)))
-        .values("points")[:1]
+    # Reporting periods due by the reference day, each joined to the report that answers it (same party
+    # and period start, submitted by the reference day; at most one, the report's unique constraint):
+    # 2 points when it came by the due date, 1 when later, none when it is missing.
+    answer = FilteredRelation(
+        "agreement__reports",
+        condition=Q(
+            agreement__reports__pihak=F("pihak"),
+            agreement__reports__period_start=F("period_start"),
+            agreement__reports__submitted_on__lte=ref,
+        ),
     )
-    reporting = {
-        row["agreement_id"]: row
-        for row in ReportingPeriod.objects.filter(agreement__in=ids)
+    reporting: dict[int, tuple[int, int]] = {
+        agreement_id: (due, points)
+        for agreement_id, due, points in ReportingPeriod.objects.filter(scope)
         .annotate(ref=ref)
         .filter(due_on__lt=F("ref"))
-        .annotate(period_points=Coalesce(Subquery(answer), 0))
+        .annotate(answer=answer)
+        .annotate(
+            period_points=Case(
+                When(answer__isnull=True, then=Value(0)),
+                When(answer__submitted_on__lte=F("due_on"), then=Value(2)),
+                default=Value(1),
+            )
+        )
         .order_by()
         .values("agreement_id")
         .annotate(due=Count("pk"), points=Sum("period_points"))
+        .values_list("agreement_id", "due", "points")
     }
 
-    # Indicators: the sum and the latest of their values by the reference day.
+    # Indicators: the sum and the latest of their values by the reference day (a few values each, read
+    # through the indexes on the indicator).
     values = IndicatorValue.objects.filter(indicator=OuterRef("pk"), recorded_on__lte=OuterRef("ref")).order_by()
     indicators: dict[int, list[float]] = defaultdict(list)
     indicator_last: dict[int, dt.date] = {}
     indicator_rows = (
-        Indicator.objects.filter(agreement__in=ids)
+        Indicator.objects.filter(scope)
         .annotate(ref=ref)
         .annotate(
             total=Subquery(values.values("indicator").annotate(total=Sum("value")).values("total")),
@@ -331,29 +363,24 @@ def scores(as_of: dt.date | None = None, agreements: QuerySet | None = None) -> 
     result: dict[int, Score] = {}
     rules = Rules.load()
     in_force = {Validity.BERLAKU.value, Validity.AKAN_BERAKHIR.value}
-    for pk, validity, reference_day, evaluation, open_problems in rows:
+    for pk, validity, reference_day in rows:
         if isinstance(reference_day, str):  # SQLite returns MIN() of dates as text
             reference_day = dt.date.fromisoformat(reference_day)
-        activity = activities.get(pk)
-        last_evidence = _max_date(
-            activity and activity["last_progress"],
-            activity and activity["last_start"],
-            activity and activity["last_end"],
-            reports.get(pk),
-            indicator_last.get(pk),
-        )
-        period = reporting.get(pk)
+        activity_last, leaf_progress = activities.get(pk, (None, None))
+        last_evidence = _max_date(activity_last, reports.get(pk), indicator_last.get(pk))
+        due, points = reporting.get(pk, (0, 0))
+        ratios = indicators.get(pk)
+        evaluation = evaluations.get(pk)
+        problems = open_problems.get(pk, 0)
         parts: dict[str, float | None] = {
-            "plan": 1.0 if activity else 0.0,
+            "plan": 1.0 if pk in activities else 0.0,
             "recent": recent_part(last_evidence, reference_day, rules),
-            "progress": (
-                float(activity["leaf_progress"]) / 100 if activity and activity["leaf_progress"] is not None else None
-            ),
-            "reporting": (period["points"] / (2 * period["due"]) if period and period["due"] else None),
-            "indicators": sum(indicators[pk]) / len(indicators[pk]) if indicators.get(pk) else None,
+            "progress": float(leaf_progress) / 100 if leaf_progress is not None else None,
+            "reporting": points / (2 * due) if due else None,
+            "indicators": sum(ratios) / len(ratios) if ratios else None,
             "evaluation": (evaluation - 1) / 4 if evaluation is not None else None,
         }
-        score, penalty = combine(parts, open_problems, rules)
+        score, penalty = combine(parts, problems, rules)
         recent = last_evidence is not None and (reference_day - last_evidence).days < rules.dormant_days
         result[pk] = Score(
             agreement_id=pk,
@@ -362,7 +389,7 @@ def scores(as_of: dt.date | None = None, agreements: QuerySet | None = None) -> 
             in_force=validity in in_force,
             reference_day=reference_day,
             last_evidence_on=last_evidence,
-            open_problems=open_problems,
+            open_problems=problems,
             penalty=penalty,
             parts=parts,
         )
@@ -372,9 +399,19 @@ def scores(as_of: dt.date | None = None, agreements: QuerySet | None = None) -> 
 # Roll-ups ------------------------------------------------------------------------------------------
 
 
-def _groups(by: str, base: QuerySet) -> tuple[dict[object, str], dict[object, set[int]]]:
-    """Labels of the groups of dimension ``by`` (in display order) and the agreements in each."""
-    ids = base.values("pk")
+def _groups(
+    by: str, base: QuerySet, scored: Collection[int] | None = None
+) -> tuple[dict[object, str], dict[object, set[int]]]:
+    """Labels of the groups of dimension ``by`` (in display order) and the agreements of ``base`` in each.
+
+    ``scored``: the ids of ``base`` when the caller has them. The link queries then read every link and
+    keep those of ``scored``: over all agreements, cheaper than asking the database for ``IN (base)``.
+    """
+    ids = Q() if scored is not None else Q(agreement__in=base.values("pk"))
+
+    def kept(rows):
+        return rows if scored is None else (row for row in rows if row[0] in scored)
+
     labels: dict[object, str] = {}
     members: dict[object, set[int]] = defaultdict(set)
     if by == "region":
@@ -382,11 +419,11 @@ def _groups(by: str, base: QuerySet) -> tuple[dict[object, str], dict[object, se
         for code, name in kaltim:
             labels[code] = _("Province of %(name)s") % {"name": name} if code == KALTIM else name
         parties = (
-            AgreementParty.objects.filter(agreement__in=ids, pihak__region__isnull=False)
+            AgreementParty.objects.filter(ids, pihak__region__isnull=False)
             .order_by()
             .values_list("agreement_id", "pihak__region_id", "pihak__region__name")
         )
-        for agreement_id, code, name in parties:
+        for agreement_id, code, name in kept(parties):
             labels.setdefault(code, name)
             members[code].add(agreement_id)
         labels = dict(sorted(labels.items()))
@@ -397,22 +434,24 @@ def _groups(by: str, base: QuerySet) -> tuple[dict[object, str], dict[object, se
         labels = dict(sorted(labels.items(), key=lambda item: (item[0] is None, str(item[1]).lower())))
     elif by == "urusan":
         labels = dict(Urusan.objects.values_list("code", "name"))
-        links = Agreement.urusan.through.objects.filter(agreement__in=ids).values_list("agreement_id", "urusan__code")
-        for agreement_id, code in links:
+        links = Agreement.urusan.through.objects.filter(ids).values_list("agreement_id", "urusan__code")
+        for agreement_id, code in kept(links):
             members[code].add(agreement_id)
     elif by == "partner_type":
         labels = {"antar_daerah": str(_("Between regions only"))}
         labels.update({value: str(label) for value, label in PartnerType.choices})
         with_partner: set[int] = set()
         parties = (
-            AgreementParty.objects.filter(agreement__in=ids, pihak__partner__isnull=False)
+            AgreementParty.objects.filter(ids, pihak__partner__isnull=False)
             .order_by()
             .values_list("agreement_id", "pihak__partner__partner_type")
         )
-        for agreement_id, partner_type in parties:
+        for agreement_id, partner_type in kept(parties):
             members[partner_type].add(agreement_id)
             with_partner.add(agreement_id)
-        members["antar_daerah"] = set(base.values_list("pk", flat=True)) - with_partner
+        members["antar_daerah"] = (
+            set(scored if scored is not None else base.values_list("pk", flat=True)) - with_partner
+        )
     else:
         raise ValueError(f"Unknown roll-up dimension {by!r}; use one of {', '.join(ROLLUP_DIMENSIONS)}.")
     return labels, members
@@ -428,7 +467,7 @@ def rollups(by: str, as_of: dt.date | None = None, agreements: QuerySet | None =
     if by not in ROLLUP_DIMENSIONS:
         raise ValueError(f"Unknown roll-up dimension {by!r}; use one of {', '.join(ROLLUP_DIMENSIONS)}.")
     results = scores(as_of, agreements)
-    labels, members = _groups(by, scored_agreements(as_of, agreements))
+    labels, members = _groups(by, scored_agreements(as_of, agreements), results.keys() if agreements is None else None)
     rows = []
     for key, label in labels.items():
         scored = [results[pk] for pk in members.get(key, ()) if pk in results]

@@ -24,6 +24,7 @@ from kerjasama.agreements.api import serializers
 from kerjasama.agreements.choices import Stage
 from kerjasama.agreements.filtersets import AgreementFilterSet
 from kerjasama.agreements.models import Agreement, AgreementParty, AgreementTransition
+from kerjasama.core.api.conditional import ConditionalGetMixin
 from kerjasama.core.api.permissions import RestrictedPermission
 from kerjasama.core.api.views import RestrictedModelViewSet, RestrictedReadOnlyViewSet
 from kerjasama.core.changelog import history_for
@@ -47,8 +48,13 @@ ON_PARAMETER = OpenApiParameter(
 )
 
 
-class AgreementViewSet(RestrictedModelViewSet):
-    """Agreements. Lists hide archived ones unless ``?archived=true``; DELETE archives (undo with /restore/)."""
+class AgreementViewSet(ConditionalGetMixin, RestrictedModelViewSet):
+    """Agreements. Lists hide archived ones unless ``?archived=true``; DELETE archives (undo with /restore/).
+
+    Answers carry ETag and Last-Modified: send them back (If-None-Match, If-Modified-Since) and an
+    unchanged answer is a 304 without a body. To sync, page with ``?ordering=id&page_size=500`` and
+    ask for ``?updated_since=`` your last run (docs/open-data.md).
+    """
 
     # Links go to plain lists (to_attr, read by AgreementSerializer): for a many-to-many relation Django
     # otherwise builds a related manager and a filtered queryset per agreement, a tenth of a page's time.
@@ -65,6 +71,8 @@ class AgreementViewSet(RestrictedModelViewSet):
     filterset_class = AgreementFilterSet
     http_method_names = ["get", "post", "put", "delete", "head", "options"]
     row_actions = {"update": CHANGE, "destroy": DELETE, "restore": DELETE, "transition": TRANSITION}
+    last_modified_field = "updated_at"
+    date_dependent = True  # validity and days left are for today unless ?on= names the day
 
     def _on(self):
         """The ``?on=`` day, validated: a bad date is a 400 on every action, not today in disguise."""
@@ -249,6 +257,7 @@ class StatsFilterSet(AgreementFilterSet):
     source = None
     is_public = None
     archived = None
+    updated_since = None
     ordering = None
 
 

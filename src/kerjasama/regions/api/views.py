@@ -1,12 +1,17 @@
-"""API endpoints for reference data: read by everyone, written by the province admin."""
+"""API endpoints for reference data: read by everyone, written by the province admin.
 
+GET answers carry an ETag (a hash of the body) and answer 304 to a matching ``If-None-Match``
+(``core/api/conditional.py``); reference data records no modification time, so no Last-Modified.
+"""
+
+from kerjasama.core.api.conditional import ConditionalGetMixin
 from kerjasama.core.api.views import ChangeLoggedViewSetMixin, RestrictedModelViewSet, RestrictedReadOnlyViewSet
 from kerjasama.regions.api import serializers
 from kerjasama.regions.filtersets import PartnerFilterSet, PihakFilterSet, RegionFilterSet
 from kerjasama.regions.models import Partner, PerangkatDaerah, Pihak, Region, ServiceType, Urusan
 
 
-class RegionViewSet(RestrictedReadOnlyViewSet):
+class RegionViewSet(ConditionalGetMixin, RestrictedReadOnlyViewSet):
     """Regions by Kemendagri code; ``?within=64.02`` lists a region and everything inside it."""
 
     queryset = Region.objects.all()
@@ -15,7 +20,7 @@ class RegionViewSet(RestrictedReadOnlyViewSet):
     lookup_value_regex = r"[0-9.]+"
 
 
-class PartnerViewSet(ChangeLoggedViewSetMixin, RestrictedModelViewSet):
+class PartnerViewSet(ConditionalGetMixin, ChangeLoggedViewSetMixin, RestrictedModelViewSet):
     """Third-party partners (universities, ministries, enterprises, firms, NGOs, foreign bodies)."""
 
     queryset = Partner.objects.select_related("pihak")
@@ -24,7 +29,7 @@ class PartnerViewSet(ChangeLoggedViewSetMixin, RestrictedModelViewSet):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
 
-class PihakViewSet(RestrictedReadOnlyViewSet):
+class PihakViewSet(ConditionalGetMixin, RestrictedReadOnlyViewSet):
     """Parties: every region government and partner, by id."""
 
     queryset = Pihak.objects.select_related("partner")
@@ -32,7 +37,7 @@ class PihakViewSet(RestrictedReadOnlyViewSet):
     filterset_class = PihakFilterSet
 
 
-class UrusanViewSet(RestrictedReadOnlyViewSet):
+class UrusanViewSet(ConditionalGetMixin, RestrictedReadOnlyViewSet):
     """The 32 urusan pemerintahan."""
 
     queryset = Urusan.objects.all()
@@ -42,7 +47,7 @@ class UrusanViewSet(RestrictedReadOnlyViewSet):
     pagination_class = None
 
 
-class ServiceTypeViewSet(RestrictedReadOnlyViewSet):
+class ServiceTypeViewSet(ConditionalGetMixin, RestrictedReadOnlyViewSet):
     """Service types agreements can open."""
 
     queryset = ServiceType.objects.select_related("urusan")
@@ -51,7 +56,7 @@ class ServiceTypeViewSet(RestrictedReadOnlyViewSet):
     pagination_class = None
 
 
-class PerangkatDaerahViewSet(RestrictedReadOnlyViewSet):
+class PerangkatDaerahViewSet(ConditionalGetMixin, RestrictedReadOnlyViewSet):
     """Regional government units (OPD)."""
 
     queryset = PerangkatDaerah.objects.all()
