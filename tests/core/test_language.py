@@ -251,7 +251,7 @@ def test_import_command_reports_problems_in_indonesian(tmp_path):
     with pytest.raises(CommandError) as raised:
         call_command("import", str(bad), stderr=stderr, verbosity=0)
     assert UNKNOWN_PARTY_ID in stderr.getvalue()
-    assert str(raised.value) == "1 masalah dalam 2 baris; tidak ada yang diimpor."
+    assert str(raised.value) == "1 masalah dalam berkas; tidak ada yang diimpor."
 
     english = io.StringIO()
     with translation.override("en"), pytest.raises(CommandError):

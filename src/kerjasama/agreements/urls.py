@@ -5,7 +5,6 @@ from django.urls import path, re_path
 from kerjasama.agreements import views
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
     path("kerja-sama/", views.AgreementListView.as_view(), name="kerjasama-list"),
     re_path(
         r"^kerja-sama/ekspor\.(?P<fmt>xlsx|csv|json)$", views.AgreementExportView.as_view(), name="kerjasama-export"

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "kerjasama.monitoring",
     "kerjasama.access",
     "kerjasama.search",
+    "kerjasama.portal",
     "kerjasama.reports",
     "kerjasama.opendata",
 ]

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("kerjasama.portal.urls")),
     path("", include("kerjasama.agreements.urls")),
     path("", include("kerjasama.monitoring.urls")),
     path("", include("kerjasama.reports.urls")),
