@@ -41,6 +41,7 @@ test: lint system-deps
 
 # Benchmarks on SQLite and PostgreSQL, written to docs/benchmarks.md; e.g. BENCH_ARGS="--only sqlite".
 bench: setup
+	@sh bench/install-wrk.sh
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # Refresh the Indonesian catalogue from the sources, then compile it (README: "Translations").

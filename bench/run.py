@@ -1,12 +1,15 @@
-"""``make bench``: time the agreement list, statistics, import and health evaluation on SQLite and PostgreSQL.
+"""``make bench``: time the agreement list, statistics, import, health evaluation and HTTP load on both databases.
 
 Each database is benchmarked by ``bench/worker.py`` in a child process (settings read
 ``DATABASE_URL`` once): a SQLite file under ``bench/output/`` and the PostgreSQL database
 ``kerjasama_bench`` at 127.0.0.1:5432, which is skipped with a message when the server does not
 answer. The first run seeds 100,000 synthetic agreements into each database and about a million
 rows of implementation monitoring for them (two to three minutes per database); later runs reuse
-them unless ``--reseed`` (everything) or ``--reseed-monitoring`` is given. The figures are printed
-and written to ``docs/benchmarks.md`` together with a description of the machine.
+them unless ``--reseed`` (everything) or ``--reseed-monitoring`` is given. The HTTP load stage
+(``bench/load.py``) serves the public pages with gunicorn and loads them with wrk; ``--only-load``
+runs only that stage (the figures are printed and kept in ``bench/output/<database>-load.json``),
+``--no-load`` skips it. The figures of a full run are printed and written to ``docs/benchmarks.md``
+together with a description of the machine.
 
 Run from the project root after ``kerjasama setup``: ``.venv/bin/python bench/run.py [options]``.
 """
@@ -52,7 +55,7 @@ def postgres_problem(url: str) -> str | None:
 
 def run_worker(label: str, database_url: str, args: argparse.Namespace) -> dict | None:
     """Benchmark one database in a child process; its results, or None when it failed."""
-    output = OUTPUT / f"{label}.json"
+    output = OUTPUT / (f"{label}-load.json" if args.only_load else f"{label}.json")
     output.unlink(missing_ok=True)
     command = [
         sys.executable,
@@ -76,6 +79,12 @@ def run_worker(label: str, database_url: str, args: argparse.Namespace) -> dict 
         command.append("--reseed")
     if args.reseed_monitoring:
         command.append("--reseed-monitoring")
+    command += ["--load-connections", str(args.load_connections), "--load-seconds", str(args.load_seconds)]
+    command += ["--load-warmup", str(args.load_warmup)]
+    if args.only_load:
+        command.append("--only-load")
+    if args.no_load:
+        command.append("--no-load")
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -165,13 +174,73 @@ def markdown_table(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-def print_table(data: dict) -> None:
-    print(f"\n{data['label']} ({data['database']}): {data['agreements']:,} agreements")
-    headers = ["measure", "median", "p95", "min", "target", ""]
-    rows = [row[:6] for row in result_rows(data)]
+LOAD_HEADERS = ["page", "requests/s", "median", "p95", "p99", "requests", "errors", "server CPU", "target", ""]
+
+
+def load_rows(load: dict) -> list[list[str]]:
+    """Table rows of the HTTP load stage: one per page."""
+    rows = []
+    for page in load["pages"]:
+        target = "-"
+        if page["target"]:
+            target = f"p95 < {load['target_p95_ms']:g} ms, > {load['target_requests_per_s']:g}/s"
+        verdict = {True: "met", False: "**missed**", None: ""}[page["passed"]]
+        rows.append(
+            [
+                f"{page['name']} (`{page['path']}`)",
+                f"{page['requests_per_s']:,.1f}",
+                f"{page['median_ms']:,.0f} ms",
+                f"{page['p95_ms']:,.0f} ms",
+                f"{page['p99_ms']:,.0f} ms",
+                f"{page['requests']:,}",
+                f"{page['error_count']:,}",
+                f"{page['server_cpu_ms']:,.0f} ms",
+                target,
+                verdict,
+            ]
+        )
+    return rows
+
+
+def load_text(data: dict) -> str:
+    """The HTTP load stage of one database as Markdown: how it ran and a table per page."""
+    load = data.get("load")
+    if not load:
+        return "HTTP load: not measured (`--no-load`)."
+    if "pages" not in load:
+        return f"HTTP load: **not measured**: {load['skipped']}"
+    pages = load["pages"]
+    generator = percent_range([page["generator_cpu_percent"] for page in pages])
+    busy = percent_range([page["machine_busy_percent"] for page in pages])
+    return (
+        f"HTTP load: {load['server']} on 127.0.0.1, {load['generator']} with {load['connections']} connections, "
+        f"{load['seconds']:g} s per page after {load['warmup_seconds']:g} s of warm-up; wrk used {generator} of "
+        f"one core, the machine's two cores were {busy} busy (everything running on it).\n\n"
+        + markdown_table(LOAD_HEADERS, load_rows(load))
+    )
+
+
+def percent_range(values: list[float]) -> str:
+    low, high = f"{min(values):.0f}", f"{max(values):.0f}"
+    return f"{low} %" if low == high else f"{low}-{high} %"
+
+
+def print_columns(headers: list[str], rows: list[list[str]]) -> None:
     widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=False)]
     for row in [headers, *rows]:
         print("  " + "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
+
+
+def print_table(data: dict) -> None:
+    print(f"\n{data['label']} ({data['database']}): {data['agreements']:,} agreements")
+    if data.get("results"):
+        print_columns(["measure", "median", "p95", "min", "target", ""], [row[:6] for row in result_rows(data)])
+    load = data.get("load")
+    if load and "pages" in load:
+        print(f"\n  HTTP load, {load['connections']} connections, {load['seconds']:g} s per page:")
+        print_columns(LOAD_HEADERS, [[cell.replace("**", "") for cell in row] for row in load_rows(load)])
+    elif load:
+        print(f"\n  HTTP load not measured: {load['skipped']}")
 
 
 def write_doc(results: list[dict], skipped: list[str], started: dt.datetime, seconds: float, load: str) -> None:
@@ -196,6 +265,8 @@ def write_doc(results: list[dict], skipped: list[str], started: dt.datetime, sec
             f"{data['health_repeat']} timed runs per health measure and {data['import_repeat']} per import, "
             f"each after one warm-up run; this database took {data['wall_seconds'] / 60:.1f} minutes.\n\n"
             + markdown_table(headers, result_rows(data))
+            + "\n\n"
+            + load_text(data)
         )
     for reason in skipped:
         sections.append(f"### Skipped\n\n{reason}")
@@ -275,8 +346,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=30, help="timed runs of each request")
     parser.add_argument("--import-repeat", type=int, default=5, help="timed runs of each import")
     parser.add_argument("--health-repeat", type=int, default=5, help="timed runs of each health measure")
+    parser.add_argument("--only-load", action="store_true", help="run only the HTTP load stage (no doc)")
+    parser.add_argument("--no-load", action="store_true", help="skip the HTTP load stage (no doc)")
+    parser.add_argument("--load-connections", type=int, default=8, help="open connections of the HTTP load")
+    parser.add_argument("--load-seconds", type=float, default=15, help="timed seconds of HTTP load per page")
+    parser.add_argument("--load-warmup", type=float, default=3, help="untimed seconds of HTTP load per page")
     parser.add_argument("--no-doc", action="store_true", help="do not write docs/benchmarks.md")
     args = parser.parse_args(argv)
+    if args.only_load and args.no_load:
+        parser.error("--only-load and --no-load exclude each other")
 
     OUTPUT.mkdir(parents=True, exist_ok=True)
     started = dt.datetime.now(dt.UTC)
@@ -303,7 +381,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if args.no_doc:
         return 0
-    if args.only or args.agreements != 100_000 or args.import_rows != 10_000:
+    if args.only_load:
+        return 0 if len(results) == len(databases) and all("pages" in data["load"] for data in results) else 1
+    standard_load = (args.load_connections, args.load_seconds, args.load_warmup) == (8, 15, 3)
+    if args.only or args.no_load or not standard_load or args.agreements != 100_000 or args.import_rows != 10_000:
         print("Not writing docs/benchmarks.md: that page holds full runs (both databases, standard sizes).")
         return 0
     write_doc(results, skipped, started, seconds, load)

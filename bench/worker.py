@@ -2,7 +2,8 @@
 
 Settings read ``DATABASE_URL`` once at start-up, so each database gets its own process. The child
 migrates, loads the reference data, seeds (or reuses) the agreements and their monitoring data,
-runs the measurements and writes them as JSON for the parent to report.
+runs the measurements and writes them as JSON for the parent to report. The HTTP load stage
+(``bench/load.py``) runs first, on the freshly compacted database; ``--only-load`` runs nothing else.
 """
 
 import argparse
@@ -37,6 +38,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reseed", action="store_true", help="seed again even when the data set exists")
     parser.add_argument("--reseed-monitoring", action="store_true", help="seed the monitoring data again")
     parser.add_argument("--health-repeat", type=int, default=5, help="timed runs of each health measure")
+    parser.add_argument("--only-load", action="store_true", help="run the HTTP load stage only")
+    parser.add_argument("--no-load", action="store_true", help="skip the HTTP load stage")
+    parser.add_argument("--load-connections", type=int, default=8, help="open connections during the load")
+    parser.add_argument("--load-seconds", type=float, default=15, help="timed seconds of load per page")
+    parser.add_argument("--load-warmup", type=float, default=3, help="untimed seconds of load per page before")
     args = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kerjasama.config.settings")
@@ -47,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
     from django.core.management import call_command
 
-    from bench import measure, measure_monitoring, seed, seed_monitoring, workbook
+    from bench import load, measure, measure_monitoring, seed, seed_monitoring, workbook
 
     def log(message: str) -> None:
         print(f"[{args.label}] {message}", flush=True)
@@ -81,6 +87,23 @@ def main(argv: list[str] | None = None) -> int:
     began = time.perf_counter()
     measure.compact()
     compact_seconds = time.perf_counter() - began
+
+    load_data = None
+    if not args.no_load:
+        load_data = http_load(args, load, log)
+        if args.only_load:
+            data = {
+                "label": args.label,
+                "vendor": measure.vendor(),
+                "database": measure.database_version(),
+                "agreements": seed.agreement_count(),
+                "django": django.get_version(),
+                "load": load_data,
+            }
+            args.output.parent.mkdir(parents=True, exist_ok=True)
+            args.output.write_text(json.dumps(data, indent=2))
+            log(f"done in {time.perf_counter() - started:.0f} s")
+            return 0 if "pages" in load_data else 1
 
     api = measure.Api()
     results = []
@@ -127,11 +150,35 @@ def main(argv: list[str] | None = None) -> int:
         "import_repeat": args.import_repeat,
         "django": django.get_version(),
         "results": [result.as_dict() for result in results],
+        "load": load_data,
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(data, indent=2))
     log(f"done in {data['total_seconds']:.0f} s")
     return 0
+
+
+def http_load(args: argparse.Namespace, load, log) -> dict:
+    """The HTTP load stage; its figures, or ``{"skipped": reason}`` when it could not run."""
+    from django.db import connections
+
+    from kerjasama.core.staticfiles import collect_if_changed
+
+    connections.close_all()  # the server's workers have the database to themselves
+    log("collecting static files for gunicorn (when they changed)")
+    collect_if_changed()  # debug is off: pages need WhiteNoise's manifest
+    log(
+        f"HTTP load: {len(load.PAGES)} pages, {args.load_connections} connections, "
+        f"{args.load_seconds:g} s each after {args.load_warmup:g} s of warm-up"
+    )
+    settings = load.Settings(
+        connections=args.load_connections, seconds=args.load_seconds, warmup_seconds=args.load_warmup
+    )
+    try:
+        return load.measure(settings, args.output.parent / f"gunicorn-{args.label}.log", log=log)
+    except load.LoadError as exc:
+        log(f"the HTTP load stage failed: {exc}")
+        return {"skipped": str(exc).splitlines()[0]}
 
 
 if __name__ == "__main__":

@@ -34,6 +34,16 @@ def plain_static_and_var(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Every test starts with an empty cache: aggregates of an earlier test's data must not leak in."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def english_outside_requests():
     """Code a test calls directly (services, forms, commands) speaks the English msgids.
 

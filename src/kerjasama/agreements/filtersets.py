@@ -1,16 +1,22 @@
 """One FilterSet for the agreement list page and the API list: the same filters everywhere."""
 
 import django_filters
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
 from kerjasama.agreements.choices import Category, DocumentType, Stage, Validity
-from kerjasama.agreements.models import Agreement
+from kerjasama.agreements.models import Agreement, AgreementParty
 from kerjasama.core.choices import Source
 from kerjasama.regions.choices import PartnerType
 from kerjasama.regions.models import Urusan
 from kerjasama.search.backends import search_agreements
+
+# A ``partner_type`` value for agreements without any third party: between regional governments only
+# (the "antar daerah" row of ``stats.by_partner_type``).
+REGIONS_ONLY = "antar_daerah"
+PARTNER_TYPE_CHOICES = [*PartnerType.choices, (REGIONS_ONLY, _("Between regions only"))]
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):
@@ -28,15 +34,15 @@ class StableOrderingFilter(django_filters.OrderingFilter):
 
 
 class AgreementFilterSet(django_filters.FilterSet):
-    """Filters: text, party, region (with everything inside it), partner type, urusan, category,
-    document type, stage, validity on a date, signing year, source, public, archived, and
-    ``updated_since`` (changed at or after a moment: harvesters sync with it)."""
+    """Filters: text, party, region (with everything inside it), partner type (or ``antar_daerah``: no
+    third party), urusan, category, document type, stage, validity on a date, signing year, source, public,
+    archived, and ``updated_since`` (changed at or after a moment: harvesters sync with it)."""
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_text")
     pihak = django_filters.NumberFilter(label=_("Party"), method="filter_pihak")
     region = django_filters.CharFilter(label=_("Region (code, includes what lies inside)"), method="filter_region")
     partner_type = django_filters.ChoiceFilter(
-        label=_("Partner type"), choices=PartnerType.choices, method="filter_partner_type"
+        label=_("Partner type"), choices=PARTNER_TYPE_CHOICES, method="filter_partner_type"
     )
     urusan = django_filters.ModelChoiceFilter(
         label=_("Urusan"), queryset=Urusan.objects.all(), to_field_name="code", method="filter_urusan"
@@ -90,6 +96,9 @@ class AgreementFilterSet(django_filters.FilterSet):
         return queryset.involving_region(value.strip())
 
     def filter_partner_type(self, queryset, name, value):
+        if value == REGIONS_ONLY:
+            partners = AgreementParty.objects.filter(agreement=OuterRef("pk"), pihak__partner__isnull=False)
+            return queryset.exclude(Exists(partners))
         return queryset.with_partner_type(value)
 
     def filter_urusan(self, queryset, name, value):

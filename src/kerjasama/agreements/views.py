@@ -24,9 +24,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.generic import TemplateView
 
-from kerjasama.agreements import imports, lifecycle, services, stats
+from kerjasama.agreements import facets, imports, lifecycle, services
 from kerjasama.agreements.choices import (
     Category,
     ChangeKind,
@@ -74,44 +73,6 @@ def _require_can_add(user) -> None:
         raise PermissionDenied(_("Only the province admin and operators may do this."))
 
 
-# Start page --------------------------------------------------------------------------------------
-
-
-def year_chart(rows: list[dict], height: int = 160, bar: int = 36, gap: int = 12) -> dict:
-    """Geometry of a simple SVG column chart of yearly counts (Chart.js comes later)."""
-    top = max((row["count"] for row in rows), default=0) or 1
-    plot = height - 40  # room for the count above and the year below each bar
-    bars = []
-    for index, row in enumerate(rows):
-        bar_height = round(row["count"] / top * plot) if row["count"] else 0
-        x = gap + index * (bar + gap)
-        y = 20 + plot - bar_height
-        bars.append({**row, "x": x, "y": y, "height": bar_height, "mid": x + bar / 2, "label_y": y - 5})
-    return {"bars": bars, "width": max(gap + len(rows) * (bar + gap), 200), "height": height, "bar": bar}
-
-
-class HomeView(TemplateView):
-    """Start page: yearly counts of signed agreements, totals by category and urusan."""
-
-    template_name = "agreements/home.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        by_year = stats.by_year()
-        by_urusan = [row for row in stats.by_urusan() if row["count"]]
-        context.update(
-            by_year=by_year,
-            chart=year_chart(by_year),
-            signed_total=sum(row["count"] for row in by_year),
-            total=stats.counted().count(),
-            by_category=stats.by_category(),
-            by_urusan=by_urusan[:12],
-            more_urusan=len(by_urusan) > 12,
-            has_synthetic=Agreement.objects.filter(source=Source.SINTETIS).exists(),
-        )
-        return context
-
-
 # List, filters and export ------------------------------------------------------------------------
 
 
@@ -143,20 +104,26 @@ def _validity_day(filterset: AgreementFilterSet) -> dt.date:
 
 
 class AgreementListView(View):
-    """The filterable list; htmx requests get only the results, so filtering does not reload the page."""
+    """The filterable list with facet counts; htmx requests get only the results (and the facets, out of
+    band), so filtering does not reload the page."""
 
     def get(self, request):
         filterset = filtered(request)
         prepare_filter_form(filterset, show_public=request.user.is_authenticated)
         queryset = filterset.qs
         day = _validity_day(filterset)
+        facet_data = facets.facet_counts(filterset, request.user, day)
         queryset = queryset.with_validity(day).prefetch_related(_parties_prefetch())
-        page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+        paginator = Paginator(queryset, PAGE_SIZE)
+        # Counted with the facets (and cached with them): the list's most expensive query on large registers.
+        paginator.count = facet_data["total"]
+        page = paginator.get_page(request.GET.get("page"))
         data = filter_data(request)
         region_code = request.GET.get("region_code", "").strip()
         context = {
             "filterset": filterset,
             "form": filterset.form,
+            "facets": facets.build_facets(facet_data, filterset, data, request.path),
             "page": page,
             "agreements": page.object_list,
             "day": day,

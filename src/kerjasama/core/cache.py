@@ -41,9 +41,13 @@ TIMEOUT = 6 * 3600
 PAGE_MAX_AGE = 60
 
 
-def data_version() -> int:
-    """The id of the newest change-log entry: changes with every committed change of the register."""
-    return change_log_mark()[0]
+def data_version() -> str:
+    """The id and time of the newest change-log entry: changes with every committed change of the register.
+
+    The time is part of it because SQLite hands out the id of a rolled-back entry again.
+    """
+    mark_id, mark_time = change_log_mark()
+    return f"{mark_id}:{mark_time.isoformat() if mark_time else ''}"
 
 
 def cached(name: str, compute: Callable[[], T], *key: object, timeout: int = TIMEOUT) -> T:
@@ -80,7 +84,14 @@ class ConditionalPageMixin:
         query = sorted((key, sorted(values)) for key, values in request.GET.lists())
         today = timezone.localdate() if self.date_dependent else ""
         etag = etag_of(
-            request.path, query, translation.get_language(), visibility_key(request.user), today, mark_id, weak=True
+            request.path,
+            query,
+            translation.get_language(),
+            visibility_key(request.user),
+            today,
+            mark_id,
+            mark_time.isoformat() if mark_time else "",
+            weak=True,
         )
         return etag, latest(mark_time, start_of_today() if self.date_dependent else None)
 

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from django.db.models import Q
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from kerjasama.agreements import stats
 from kerjasama.agreements.models import Agreement, AgreementParty
@@ -30,15 +30,15 @@ from kerjasama.regions.models import Region
 KALTIM = "64"
 PREVIOUS_YEARS = 5  # the headline compares this year with the mean of this many years before
 TIMES_WORDS = {
-    2: "twice",
-    3: "three times",
-    4: "four times",
-    5: "five times",
-    6: "six times",
-    7: "seven times",
-    8: "eight times",
-    9: "nine times",
-    10: "ten times",
+    2: gettext_noop("twice"),
+    3: gettext_noop("three times"),
+    4: gettext_noop("four times"),
+    5: gettext_noop("five times"),
+    6: gettext_noop("six times"),
+    7: gettext_noop("seven times"),
+    8: gettext_noop("eight times"),
+    9: gettext_noop("nine times"),
+    10: gettext_noop("ten times"),
 }
 
 
