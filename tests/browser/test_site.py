@@ -53,11 +53,11 @@ def test_language_switch_to_english_and_back(page, server):
     expect(page.locator("html")).to_have_attribute("lang", "id")
     expect(nav_link(page, "Kerja sama")).to_be_visible()
 
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page).to_have_url(re.compile(r"/kerja-sama/\?q=Samboja$"))  # the switch keeps the visitor's place
     expect(nav_link(page, "Agreements")).to_be_visible()
-    expect(page.get_by_role("button", name="English")).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_role("link", name="English")).to_have_attribute("aria-current", "true")
     expect(page.get_by_role("heading", level=1)).to_have_text("Agreements")
 
     # The choice holds on the next pages: an agreement's dates in English.
@@ -68,10 +68,10 @@ def test_language_switch_to_english_and_back(page, server):
     if signed_on:
         expect(page.locator("main")).to_contain_text(long_date(dt.date.fromisoformat(signed_on), "en"))
 
-    page.get_by_role("button", name="Bahasa Indonesia").click()
+    page.get_by_role("link", name="Bahasa Indonesia").click()
     expect(page.locator("html")).to_have_attribute("lang", "id")
     expect(nav_link(page, "Kerja sama")).to_be_visible()
-    expect(page.get_by_role("button", name="Bahasa Indonesia")).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_role("link", name="Bahasa Indonesia")).to_have_attribute("aria-current", "true")
 
 
 def test_open_data_downloads_parse(page, server, tmp_path):

@@ -50,6 +50,7 @@ from kerjasama.agreements.forms import (
 )
 from kerjasama.agreements.models import Agreement, AgreementParty
 from kerjasama.agreements.template import COLUMNS
+from kerjasama.core.cache import ConditionalPageMixin
 from kerjasama.core.changelog import history_for
 from kerjasama.core.choices import ChangeAction, Source
 from kerjasama.core.models import ObjectChange
@@ -103,9 +104,10 @@ def _validity_day(filterset: AgreementFilterSet) -> dt.date:
     return cleaned.get("on") or timezone.localdate()
 
 
-class AgreementListView(View):
+class AgreementListView(ConditionalPageMixin, View):
     """The filterable list with facet counts; htmx requests get only the results (and the facets, out of
-    band), so filtering does not reload the page."""
+    band), so filtering does not reload the page. Anonymous pages come from the page cache while the
+    register is unchanged (``ConditionalPageMixin``)."""
 
     def get(self, request):
         filterset = filtered(request)

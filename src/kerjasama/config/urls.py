@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from kerjasama.core.views import LanguageSwitchView
+
 urlpatterns = [
     path("", include("kerjasama.portal.urls")),
     path("", include("kerjasama.agreements.urls")),
@@ -15,5 +17,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("akun/masuk/", auth_views.LoginView.as_view(), name="login"),
     path("akun/keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("bahasa/<str:code>/", LanguageSwitchView.as_view(), name="language-switch"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

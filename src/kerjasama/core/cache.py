@@ -10,7 +10,10 @@ data version that costs one primary-key lookup to read:
   process (each gunicorn worker reads the mark from the shared database; the cache itself may be
   per process). Nothing has to be deleted when data change.
 - :class:`ConditionalPageMixin` gives public pages an ``ETag`` and ``Last-Modified`` from the same
-  mark, answers ``304 Not Modified`` before rendering anything, and sets ``Cache-Control``.
+  mark, answers ``304 Not Modified`` before rendering anything, sets ``Cache-Control``, and keeps
+  the rendered page of anonymous visitors under its ETag (the page cache): the next anonymous
+  visitor asking for the same page in the same language on the same data gets it without a query
+  beyond the mark.
 """
 
 import datetime as dt
@@ -19,6 +22,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django.core.cache import cache as default_cache
+from django.http import HttpResponse
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 
@@ -66,14 +70,17 @@ def cached(name: str, compute: Callable[[], T], *key: object, timeout: int = TIM
 
 
 class ConditionalPageMixin:
-    """ETag, Last-Modified, Cache-Control and 304 answers for a public Django page (GET and HEAD).
+    """ETag, Last-Modified, Cache-Control, 304 answers and a page cache for a public Django page (GET, HEAD).
 
     The ETag covers the path and query, the language, who is asking (what they may see differs),
-    today's date when ``date_dependent`` (validity changes at midnight) and the data version; it is
-    computed before the page is rendered, so a revalidation costs one query. Anonymous visitors may
-    reuse a page for ``PAGE_MAX_AGE`` seconds in their own browser (``private``: pages carry a CSRF
-    token of their own); signed-in users always revalidate. A request with pending flash messages is
-    rendered in full, so that the messages are shown.
+    whether htmx asks for a fragment, today's date when ``date_dependent`` (validity changes at
+    midnight) and the data version; it is computed before the page is rendered, so a revalidation
+    costs one query. Anonymous visitors may reuse a page for ``PAGE_MAX_AGE`` seconds in their own
+    browser; signed-in users always revalidate.
+
+    Page cache: an anonymous visitor's page is kept under its ETag, unless rendering it asked for a
+    CSRF token (the page holds a form of the visitor's own) or set a cookie. A request with pending
+    flash messages is rendered in full and never cached, so that the messages are shown once.
     """
 
     date_dependent: bool = True
@@ -89,6 +96,7 @@ class ConditionalPageMixin:
             translation.get_language(),
             visibility_key(request.user),
             today,
+            request.headers.get("HX-Request", ""),
             mark_id,
             mark_time.isoformat() if mark_time else "",
             weak=True,
@@ -100,10 +108,15 @@ class ConditionalPageMixin:
             return super().dispatch(request, *args, **kwargs)
         etag, last_modified = self.page_validators(request)
         answer = get_conditional_response(request, etag=etag, last_modified=timestamp(last_modified))
+        anonymous = not request.user.is_authenticated
+        if answer is None and anonymous:
+            answer = _cached_page(etag)
         if answer is None:
             answer = super().dispatch(request, *args, **kwargs)
             if answer.status_code != 200:
                 return answer
+            if anonymous:
+                _keep_page(request, answer, etag)
         set_validators(answer, etag, last_modified)
         if request.user.is_authenticated:
             patch_cache_control(answer, private=True, no_cache=True)
@@ -111,6 +124,30 @@ class ConditionalPageMixin:
             patch_cache_control(answer, private=True, max_age=PAGE_MAX_AGE)
         patch_vary_headers(answer, ("Cookie",))
         return answer
+
+
+def _page_key(etag: str) -> str:
+    return "page:" + etag
+
+
+def _cached_page(etag: str) -> HttpResponse | None:
+    stored = default_cache.get(_page_key(etag))
+    if stored is None:
+        return None
+    content, content_type, vary = stored
+    response = HttpResponse(content, content_type=content_type)
+    if vary:
+        response.headers["Vary"] = vary
+    return response
+
+
+def _keep_page(request, response, etag: str) -> None:
+    if hasattr(response, "render") and not response.is_rendered:
+        response.render()
+    if response.streaming or response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return  # a page with a token or a cookie of this visitor's own is not for the next one
+    stored = (response.content, response.headers.get("Content-Type"), response.headers.get("Vary", ""))
+    default_cache.set(_page_key(etag), stored, TIMEOUT)
 
 
 def _has_messages(request) -> bool:

@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 
 from django.db.models import Q
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
@@ -43,9 +43,16 @@ TIMES_WORDS = {
 
 
 def reference_day() -> tuple[dt.date, bool]:
-    """The day the portal describes and whether it is the synthetic demo's day (see ``default_as_of``)."""
-    default = default_as_of()
-    return default.day, default.demo
+    """The day the portal describes and whether it is the synthetic demo's day (see ``default_as_of``).
+
+    Cached: on a demo-only register, telling that every row is synthetic reads them all.
+    """
+
+    def compute() -> tuple[dt.date, bool]:
+        default = default_as_of()
+        return default.day, default.demo
+
+    return cached("portal.reference_day", compute, timezone.localdate())
 
 
 def kaltim_regions() -> list[tuple[str, str]]:
