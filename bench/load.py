@@ -85,6 +85,7 @@ class PageLoad:
     generator_cpu_percent: float  # wrk's CPU time, in percent of one core
     machine_busy_percent: float  # both cores, everything on the machine
     target: bool = False
+    first_ms: float = 0.0  # the page's first request: rendered with nothing cached (aggregates, page)
 
     @property
     def requests_per_s(self) -> float:
@@ -293,14 +294,16 @@ def run_wrk(wrk: str, script: Path, port: int, path: str, connections: int, seco
     raise LoadError(f"wrk failed (exit code {finished.returncode}): {finished.stderr.strip() or finished.stdout}")
 
 
-def _check_page(port: int, name: str, path: str) -> None:
-    """The page answers 200 itself (no redirect, no error), before it is loaded."""
+def _check_page(port: int, name: str, path: str) -> float:
+    """The page answers 200 itself (no redirect, no error), before it is loaded; the seconds it took."""
+    started = time.perf_counter()
     try:
         status, body = get(port, path)
     except (OSError, http.client.HTTPException) as exc:
         raise LoadError(f"{name}: GET {path} failed: {exc}") from exc
     if status != 200:
         raise LoadError(f"{name}: GET {path} answered {status}: {body[:300]!r}")
+    return time.perf_counter() - started
 
 
 def measure(settings: Settings, log_path: Path, log: Callable[[str], None] = print) -> dict:
@@ -312,14 +315,14 @@ def measure(settings: Settings, log_path: Path, log: Callable[[str], None] = pri
         script.write_text(WRK_SCRIPT)
         with Server(log_path) as server:
             log(f"gunicorn ({server.workers} workers) answers on 127.0.0.1:{server.port}")
-            for name, path, _target in settings.pages:
-                _check_page(server.port, name, path)
+            first = {path: _check_page(server.port, name, path) for name, path, _target in settings.pages}
             for name, path, target in settings.pages:
                 if settings.warmup_seconds:
                     run_wrk(wrk, script, server.port, path, settings.connections, settings.warmup_seconds)
                 server.wait_idle()  # so that the timed run starts with no one else's requests queued
                 results.append(_timed(wrk, script, server, name, path, target, settings))
                 result = results[-1]
+                result.first_ms = first[path] * 1000
                 log(
                     f"  {name}: {result.requests_per_s:,.0f} requests/s, median {result.median_ms:.0f} ms, "
                     f"p95 {result.p95_ms:.0f} ms, {result.error_count} errors"

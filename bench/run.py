@@ -174,7 +174,9 @@ def markdown_table(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
-LOAD_HEADERS = ["page", "requests/s", "median", "p95", "p99", "requests", "errors", "server CPU", "target", ""]
+LOAD_HEADERS = [
+    "page", "requests/s", "median", "p95", "p99", "requests", "errors", "server CPU", "first request", "target", "",
+]  # fmt: skip
 
 
 def load_rows(load: dict) -> list[list[str]]:
@@ -195,6 +197,7 @@ def load_rows(load: dict) -> list[list[str]]:
                 f"{page['requests']:,}",
                 f"{page['error_count']:,}",
                 f"{page['server_cpu_ms']:,.0f} ms",
+                f"{page['first_ms']:,.0f} ms" if page.get("first_ms") else "-",
                 target,
                 verdict,
             ]

@@ -7,36 +7,14 @@ import datetime as dt
 import pytest
 
 from kerjasama.access.choices import Basis
-from kerjasama.access.demo import build_demo_points, demo_points
 from kerjasama.access.nearest import find_nearest
-from kerjasama.agreements.demo import build_demo, remove_demo_agreements
 from kerjasama.agreements.models import Agreement
 from kerjasama.core.choices import Source
-from kerjasama.core.models import ObjectChange
-from kerjasama.regions.models import Partner, PerangkatDaerah, Pihak, Region
+from kerjasama.regions.models import Region
 
 KUKAR, BALIKPAPAN, SAMARINDA = "64.02", "64.71", "64.72"
 SAMBOJA, SAMBOJA_BARAT, ANGGANA = "64.02.13", "64.02.20", "64.02.04"
 ASKED = dt.date(2025, 12, 1)
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo agreements and demo service points, removed after the module."""
-    with django_db_blocker.unblock():
-        offices = set(PerangkatDaerah.objects.values_list("pk", flat=True))
-        last_change = ObjectChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-        build_demo()
-        build_demo_points()
-        try:
-            yield
-        finally:
-            demo_points().delete()
-            remove_demo_agreements()
-            Pihak.objects.filter(partner__source=Source.SINTETIS).delete()
-            Partner.objects.filter(source=Source.SINTETIS).delete()
-            PerangkatDaerah.objects.exclude(pk__in=offices).delete()
-            ObjectChange.objects.filter(pk__gt=last_change).delete()
 
 
 def desa_codes(*kecamatan: str) -> list[str]:

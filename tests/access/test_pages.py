@@ -14,15 +14,12 @@ import re
 import pytest
 from django.utils import timezone
 
-from kerjasama.access.demo import build_demo_points, demo_points
 from kerjasama.access.gaps import CSV_COLUMNS, find_gaps
 from kerjasama.access.nearest import km
 from kerjasama.access.views import clear_boundary_cache
-from kerjasama.agreements.demo import build_demo, remove_demo_agreements
 from kerjasama.agreements.models import Agreement
 from kerjasama.core.choices import Source
-from kerjasama.core.models import ObjectChange
-from kerjasama.regions.models import Partner, PerangkatDaerah, Pihak, Region
+from kerjasama.regions.models import Region
 from tests.access.helpers import make_point, make_service_agreement
 from tests.builders import make_user
 
@@ -36,25 +33,6 @@ PAGE = "/layanan-terdekat/"
 GAPS_PAGE = "/peta-celah-layanan/"
 SUGGEST = "/layanan-terdekat/wilayah.json"
 BOUNDARIES = "/layanan-terdekat/batas.geojson"
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo agreements and demo service points, removed after the module."""
-    with django_db_blocker.unblock():
-        offices = set(PerangkatDaerah.objects.values_list("pk", flat=True))
-        last_change = ObjectChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-        build_demo()
-        build_demo_points()
-        try:
-            yield
-        finally:
-            demo_points().delete()
-            remove_demo_agreements()
-            Pihak.objects.filter(partner__source=Source.SINTETIS).delete()
-            Partner.objects.filter(source=Source.SINTETIS).delete()
-            PerangkatDaerah.objects.exclude(pk__in=offices).delete()
-            ObjectChange.objects.filter(pk__gt=last_change).delete()
 
 
 def the_pks(kabkota: str) -> Agreement:
