@@ -51,7 +51,18 @@ def insert_many(model: type[models.Model], rows: Sequence[models.Model | Mapping
             return field.pre_save(row, True)
         return row[field.attname] if field.attname in row else field.get_default()
 
-    values = [[field.get_db_prep_save(value(field, row), connection) for field in fields] for row in rows]
+    # Values the field would hand to the driver unchanged skip the conversion (most of the columns of
+    # an import: numbers, keys, texts, flags, blanks); others (dates, decimals, JSON) are converted.
+    plain = [_plain_type(field) for field in fields]
+
+    def prepared(field: models.Field, kind: type | None, raw: Any) -> Any:
+        if (raw is None and kind is not None and field.null) or (kind is not None and type(raw) is kind):
+            return raw
+        return field.get_db_prep_save(raw, connection)
+
+    values = [
+        [prepared(field, kind, value(field, row)) for field, kind in zip(fields, plain, strict=True)] for row in rows
+    ]
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
     columns = ", ".join(quote(field.column) for field in fields)
@@ -66,6 +77,32 @@ def insert_many(model: type[models.Model], rows: Sequence[models.Model | Mapping
             statement = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 (names from the model)
             cursor.executemany(statement, values)
     return len(values)
+
+
+_TEXT_FIELDS = (models.CharField, models.TextField)
+_INTEGER_FIELDS = (models.IntegerField, models.AutoField, models.BigAutoField, models.SmallAutoField)
+
+
+def _plain_type(field: models.Field) -> type | None:
+    """The Python type whose values ``field`` passes to the database as they are, or None."""
+    target = field.target_field if field.is_relation and field.many_to_one else field
+    if field.is_relation and not field.many_to_one:
+        return None
+    # Subclasses that convert (e.g. a JSON or custom field built on TextField) are not plain.
+    if type(target).get_prep_value not in (models.CharField.get_prep_value, models.TextField.get_prep_value,
+                                           models.IntegerField.get_prep_value, models.BooleanField.get_prep_value,
+                                           models.AutoField.get_prep_value, models.BigAutoField.get_prep_value,
+                                           models.SmallAutoField.get_prep_value):  # fmt: skip
+        return None
+    if type(target).get_db_prep_value is not models.Field.get_db_prep_value and not isinstance(target, _INTEGER_FIELDS):
+        return None
+    if isinstance(target, models.BooleanField):
+        return bool
+    if isinstance(target, _INTEGER_FIELDS):
+        return int
+    if isinstance(target, _TEXT_FIELDS):
+        return str
+    return None
 
 
 def reserve_keys(model: type[models.Model], count: int) -> list[int]:
