@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns when it is missing
     from django.core.management import call_command
 
-    from bench import load, measure, measure_monitoring, seed, seed_monitoring, workbook
+    from bench import load, measure, measure_access, measure_monitoring, seed, seed_monitoring, workbook
 
     def log(message: str) -> None:
         print(f"[{args.label}] {message}", flush=True)
@@ -120,6 +120,9 @@ def main(argv: list[str] | None = None) -> int:
     health_results, health_info = measure_monitoring.measure(args.health_repeat, log=log)
     results += health_results
 
+    access_results, access_info = measure_access.measure(args.repeat, log=log)
+    results += access_results
+
     log(f"building the {args.import_rows:,}-row workbook")
     content, parties = workbook.build_workbook(args.import_rows)
     log(f"timing imports of the {len(content) / 1e6:.1f} MB workbook")
@@ -144,6 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         "monitoring": seed_monitoring.dataset_counts(),
         "health": health_info,
         "health_repeat": args.health_repeat,
+        "access": access_info,
         "total_seconds": time.perf_counter() - started,
         "repeat": args.repeat,
         "warmup": warmup,
