@@ -43,6 +43,9 @@
     var maxLink = data.links.reduce(function (top, link) {
       return Math.max(top, link.agreements);
     }, 1);
+    var maxNode = data.nodes.reduce(function (top, node) {
+      return Math.max(top, node.agreements);
+    }, 1);
 
     function group(node) {
       if (node.kind === "partner") {
@@ -83,7 +86,8 @@
       var key = group(node);
       var colour = key === "partners" ? PARTNER : key === "outside" ? OUTSIDE : REGION;
       L.circleMarker([node.lat, node.lon], {
-        radius: 4 + 3 * Math.sqrt(node.agreements),
+        // Area follows the number of agreements; the busiest node stays small enough to show its neighbours.
+        radius: 4 + 14 * Math.sqrt(node.agreements / maxNode),
         color: "#ffffff",
         weight: 1.5,
         fillColor: colour,
