@@ -48,6 +48,22 @@ def test_dashboard_shows_the_headline_and_draws_its_charts(page, server):
         expect(canvas).to_have_attribute("aria-label", re.compile(r"\S"))  # the chart's name for screen readers
 
 
+def test_network_map_draws_the_parties_and_ranks_the_regions(page, server):
+    page.goto("/")
+    nav_link(page, "Jejaring").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Jejaring kerja sama")
+    expect(page.locator("#network-map")).to_have_attribute("data-ready", "true")  # boundaries drawn
+    markers = page.locator("#network-map path.leaflet-interactive")
+    expect(markers.first).to_be_visible()
+    shown = markers.count()
+    page.get_by_label(re.compile("Tampilkan mitra")).uncheck()  # partners and their links leave the map
+    expect(markers).not_to_have_count(shown)
+    rows = page.locator("main table").first.locator("tbody tr")
+    expect(rows).to_have_count(11)  # the province and its ten kabupaten/kota
+    counts = [first_number(rows.nth(index).locator("td").nth(1).inner_text()) for index in range(rows.count())]
+    assert counts == sorted(counts, reverse=True)  # most connected first
+
+
 def test_language_switch_to_english_and_back(page, server):
     page.goto("/kerja-sama/?q=Samboja")
     expect(page.locator("html")).to_have_attribute("lang", "id")
