@@ -271,20 +271,32 @@ class ActivityCreateView(RecordFormView):
         return services.create_activity(form.to_data(), user=self.request.user)
 
 
-class ActivityMixin:
-    """Loads ``self.activity`` of the agreement in the URL, if the user may see it and ``action`` it."""
+class AgreementRecordMixin:
+    """Loads one record of the agreement in the URL into ``self.<attribute>``, if the user may see it and
+    ``action`` it; subclasses name the model, the URL keyword, the attribute and the refusal."""
 
+    model = None
+    url_kwarg = ""
+    attribute = ""
+    denied_message = ""
     action = CHANGE
 
     def load(self, request, **kwargs):
         super().load(request, **kwargs)
-        self.activity = get_object_or_404(
-            Activity.objects.restrict(request.user, VIEW).filter(agreement=self.agreement), pk=kwargs["activity"]
+        record = get_object_or_404(
+            self.model.objects.restrict(request.user, VIEW).filter(agreement=self.agreement), pk=kwargs[self.url_kwarg]
         )
-        _require(
-            _allowed(Activity.objects.restrict(request.user, self.action), self.activity.pk),
-            _("You may not change this activity."),
-        )
+        setattr(self, self.attribute, record)
+        _require(_allowed(self.model.objects.restrict(request.user, self.action), record.pk), self.denied_message)
+
+
+class ActivityMixin(AgreementRecordMixin):
+    """Loads ``self.activity`` of the agreement in the URL, if the user may see it and ``action`` it."""
+
+    model = Activity
+    url_kwarg = "activity"
+    attribute = "activity"
+    denied_message = gettext_lazy("You may not change this activity.")
 
 
 class ActivityUpdateView(ActivityMixin, RecordFormView):
@@ -443,21 +455,13 @@ class ReportCreateView(RecordFormView):
         return reverse("monitoring-report", args=[self.agreement.pk, result.obj.pk])
 
 
-class ReportMixin:
+class ReportMixin(AgreementRecordMixin):
     """Loads ``self.report`` of the agreement in the URL, if the user may see it and ``action`` it."""
 
-    action = CHANGE
-
-    def load(self, request, **kwargs):
-        super().load(request, **kwargs)
-        self.report = get_object_or_404(
-            ImplementationReport.objects.restrict(request.user, VIEW).filter(agreement=self.agreement),
-            pk=kwargs["report"],
-        )
-        _require(
-            _allowed(ImplementationReport.objects.restrict(request.user, self.action), self.report.pk),
-            _("You may not change this report."),
-        )
+    model = ImplementationReport
+    url_kwarg = "report"
+    attribute = "report"
+    denied_message = gettext_lazy("You may not change this report.")
 
     def cancel_url(self):
         return reverse("monitoring-report", args=[self.agreement.pk, self.report.pk])
@@ -597,18 +601,13 @@ class IndicatorCreateView(RecordFormView):
         return services.create_indicator(form.to_data(), user=self.request.user)
 
 
-class IndicatorMixin:
+class IndicatorMixin(AgreementRecordMixin):
     """Loads ``self.indicator`` of the agreement in the URL, if the user may see and change it."""
 
-    def load(self, request, **kwargs):
-        super().load(request, **kwargs)
-        self.indicator = get_object_or_404(
-            Indicator.objects.restrict(request.user, VIEW).filter(agreement=self.agreement), pk=kwargs["indicator"]
-        )
-        _require(
-            _allowed(Indicator.objects.restrict(request.user, CHANGE), self.indicator.pk),
-            _("You may not change this indicator."),
-        )
+    model = Indicator
+    url_kwarg = "indicator"
+    attribute = "indicator"
+    denied_message = gettext_lazy("You may not change this indicator.")
 
 
 class IndicatorUpdateView(IndicatorMixin, RecordFormView):
@@ -701,18 +700,13 @@ class EvaluationCreateView(RecordFormView):
         return services.create_evaluation(form.to_data(), user=self.request.user)
 
 
-class EvaluationMixin:
+class EvaluationMixin(AgreementRecordMixin):
     """Loads ``self.evaluation`` of the agreement in the URL, if the user may see and change it."""
 
-    def load(self, request, **kwargs):
-        super().load(request, **kwargs)
-        self.evaluation = get_object_or_404(
-            Evaluation.objects.restrict(request.user, VIEW).filter(agreement=self.agreement), pk=kwargs["evaluation"]
-        )
-        _require(
-            _allowed(Evaluation.objects.restrict(request.user, CHANGE), self.evaluation.pk),
-            _("You may not change this evaluation."),
-        )
+    model = Evaluation
+    url_kwarg = "evaluation"
+    attribute = "evaluation"
+    denied_message = gettext_lazy("You may not change this evaluation.")
 
 
 class EvaluationUpdateView(EvaluationMixin, RecordFormView):

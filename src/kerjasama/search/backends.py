@@ -16,6 +16,7 @@ SQLite: an FTS5 table with the ``unicode61`` tokenizer and ``bm25``; there is no
 so words match as written.
 """
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
@@ -43,25 +44,25 @@ def _batches(documents: Iterable[Document], size: int = CHUNK) -> Iterator[list[
         yield batch
 
 
-class Backend:
+class Backend(ABC):
     """What an engine does: write documents and vocabulary, rebuild them all, and search."""
 
+    @abstractmethod
     def replace(self, connection, ids: list[int], documents: list[Document]) -> None:
         """Make the stored documents of ``ids`` exactly ``documents`` (ids without one lose theirs)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def rebuild(self, connection, documents: Iterable[Document]) -> int:
         """Replace every stored document by ``documents``; returns how many were written."""
-        raise NotImplementedError
 
     def add_terms(self, connection, terms: set[str]) -> None:
         """Add words to the vocabulary; words already there are left alone."""
         rows = [SearchTerm(term=term, reversed=term[::-1], length=len(term)) for term in sorted(terms)]
         SearchTerm.objects.using(connection.alias).bulk_create(rows, batch_size=1000, ignore_conflicts=True)
 
+    @abstractmethod
     def search(self, queryset: QuerySet, query: ParsedQuery) -> QuerySet:
         """``queryset`` narrowed to the matching agreements and annotated with ``search_rank``."""
-        raise NotImplementedError
 
 
 class PostgresBackend(Backend):
