@@ -177,6 +177,16 @@ def _require(allowed: bool, message: str) -> None:
         raise PermissionDenied(message)
 
 
+def _require_may_add(model, agreement_id: int, user, message: str) -> None:
+    """Refuse with ``message`` unless ``user`` may add ``model`` records to the agreement ``agreement_id``."""
+    _require(model.objects.agreements(user, ADD).filter(pk=agreement_id).exists(), message)
+
+
+def _creator(user):
+    """The user to record as creator: none for the system (imports, the demo, commands without a user)."""
+    return user if getattr(user, "pk", None) else None
+
+
 def _visible_agreement(pk: int | None, user) -> Agreement:
     """The agreement ``pk`` if ``user`` may see it; otherwise the same error as when it does not exist."""
     agreement = Agreement.objects.restrict(user, VIEW).filter(pk=pk).first() if pk is not None else None
@@ -351,16 +361,13 @@ def create_activity(data: ActivityData, user=None) -> SaveResult:
     """Add an activity to an agreement's work plan."""
     user = _acting(user)
     agreement = _visible_agreement(data.agreement_id, user)
-    _require(
-        Activity.objects.agreements(user, ADD).filter(pk=agreement.pk).exists(),
-        _("You may not change this agreement's work plan."),
-    )
+    _require_may_add(Activity, agreement.pk, user, _("You may not change this agreement's work plan."))
     found = Found(validate_activity(data, agreement))
     found.raise_errors()
     if data.last_progress_on is None and _progress_moved(data, None):
         data.last_progress_on = _today()  # recording progress is itself the evidence of life
     with transaction.atomic():
-        activity = Activity(created_by=user if getattr(user, "pk", None) else None)
+        activity = Activity(created_by=_creator(user))
         data.apply(activity)
         activity.save()
         _log(activity, ChangeAction.CREATE, None, activity.snapshot(), agreement)
@@ -461,9 +468,8 @@ def create_schedule(data: ScheduleData, user=None) -> SaveResult:
     """Give an agreement its reporting schedule and generate the expected reports."""
     user = _acting(user)
     agreement = _visible_agreement(data.agreement_id, user)
-    _require(
-        ReportingSchedule.objects.agreements(user, ADD).filter(pk=agreement.pk).exists(),
-        _("You may not change this agreement's reporting schedule."),
+    _require_may_add(
+        ReportingSchedule, agreement.pk, user, _("You may not change this agreement's reporting schedule.")
     )
     found = Found(validate_schedule(data, agreement))
     if ReportingSchedule.objects.filter(agreement=agreement).exists():
@@ -617,10 +623,7 @@ def create_report(data: ReportData, files: Sequence[UploadedFile] = (), user=Non
     """Submit a report with its evidence files: all saved, or (on any problem) nothing, not even a file."""
     user = _acting(user)
     agreement = _visible_agreement(data.agreement_id, user)
-    _require(
-        ImplementationReport.objects.agreements(user, ADD).filter(pk=agreement.pk).exists(),
-        _("You may not report on this agreement."),
-    )
+    _require_may_add(ImplementationReport, agreement.pk, user, _("You may not report on this agreement."))
     data.submitted_on = data.submitted_on or _today()
     found = Found(validate_report(data, agreement, user))
     checked = _check_files(found, files)
@@ -628,7 +631,7 @@ def create_report(data: ReportData, files: Sequence[UploadedFile] = (), user=Non
     written: list[str] = []
     try:
         with transaction.atomic():
-            report = ImplementationReport(created_by=user if getattr(user, "pk", None) else None)
+            report = ImplementationReport(created_by=_creator(user))
             data.apply(report)
             try:
                 with transaction.atomic():
@@ -750,14 +753,11 @@ def create_indicator(data: IndicatorData, user=None) -> SaveResult:
     """Add an indicator (e.g. residents served, students funded) to an agreement."""
     user = _acting(user)
     agreement = _visible_agreement(data.agreement_id, user)
-    _require(
-        Indicator.objects.agreements(user, ADD).filter(pk=agreement.pk).exists(),
-        _("You may not change this agreement's indicators."),
-    )
+    _require_may_add(Indicator, agreement.pk, user, _("You may not change this agreement's indicators."))
     found = Found(validate_indicator(data, agreement))
     found.raise_errors()
     with transaction.atomic():
-        indicator = Indicator(created_by=user if getattr(user, "pk", None) else None)
+        indicator = Indicator(created_by=_creator(user))
         data.apply(indicator)
         indicator.save()
         _log(indicator, ChangeAction.CREATE, None, indicator.snapshot(), agreement)
@@ -846,10 +846,7 @@ def create_indicator_value(data: IndicatorValueData, user=None) -> SaveResult:
     """Record an indicator's value for a period."""
     user = _acting(user)
     indicator = _indicator_of(data.indicator_id, user)
-    _require(
-        IndicatorValue.objects.agreements(user, ADD).filter(pk=indicator.agreement_id).exists(),
-        _("You may not change this agreement's indicators."),
-    )
+    _require_may_add(IndicatorValue, indicator.agreement_id, user, _("You may not change this agreement's indicators."))
     data.recorded_on = data.recorded_on or _today()
     found = Found(validate_indicator_value(data, indicator))
     found.raise_errors()
@@ -954,14 +951,11 @@ def create_evaluation(data: EvaluationData, user=None) -> SaveResult:
     """Record a monev: the TKKSD on any agreement, a party on its own."""
     user = _acting(user)
     agreement = _visible_agreement(data.agreement_id, user)
-    _require(
-        Evaluation.objects.agreements(user, ADD).filter(pk=agreement.pk).exists(),
-        _("You may not evaluate this agreement."),
-    )
+    _require_may_add(Evaluation, agreement.pk, user, _("You may not evaluate this agreement."))
     found = Found(validate_evaluation(data, agreement, user))
     found.raise_errors()
     with transaction.atomic():
-        evaluation = Evaluation(created_by=user if getattr(user, "pk", None) else None)
+        evaluation = Evaluation(created_by=_creator(user))
         data.apply(evaluation)
         evaluation.save()
         _log(evaluation, ChangeAction.CREATE, None, evaluation.snapshot(), agreement)
@@ -1059,7 +1053,7 @@ def create_action(data: ActionData, user=None) -> SaveResult:
     if data.status == ActionStatus.SELESAI and data.done_on is None:
         data.done_on = _today()
     with transaction.atomic():
-        action = FollowUpAction(created_by=user if getattr(user, "pk", None) else None)
+        action = FollowUpAction(created_by=_creator(user))
         data.apply(action)
         action.save()
         _log(action, ChangeAction.CREATE, None, action.snapshot(), _action_related(action))
@@ -1197,7 +1191,7 @@ def create_problem(data: ProblemData, user=None) -> SaveResult:
     found = Found(validate_problem(data, user))
     found.raise_errors()
     with transaction.atomic():
-        problem = ProblemRecord(created_by=user if getattr(user, "pk", None) else None)
+        problem = ProblemRecord(created_by=_creator(user))
         data.apply(problem)
         problem.save()
         _write_problem_links(problem, data, user)
