@@ -19,13 +19,13 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
+from kerjasama.access.gaps import find_gaps
 from kerjasama.agreements import stats
 from kerjasama.agreements.models import Agreement, AgreementParty
 from kerjasama.core.cache import cached
 from kerjasama.monitoring.health import default_as_of, evaluate
 from kerjasama.monitoring.scores import rollups, scores
-from kerjasama.regions.choices import RegionLevel
-from kerjasama.regions.models import Region
+from kerjasama.regions.models import Pihak, Region, ServiceType
 
 KALTIM = "64"
 PREVIOUS_YEARS = 5  # the headline compares this year with the mean of this many years before
@@ -205,8 +205,6 @@ def network(day: dt.date) -> dict:
             for second in members[first_index + 1 :]:
                 links[(min(first, second), max(first, second))] += 1
 
-    from kerjasama.regions.models import Pihak
-
     rows = Pihak.objects.filter(pk__in=list(agreements_of)).values_list(
         "pk",
         "name",
@@ -282,9 +280,6 @@ def connectedness(network_data: dict) -> list[dict]:
 
 def region_summary(code: str, day: dt.date) -> dict:
     """A Kaltim region's cooperation on ``day``: counts, partners, health flags and service-access gaps."""
-    from kerjasama.access.gaps import find_gaps
-    from kerjasama.regions.models import Pihak, ServiceType
-
     involving = stats.counted(Agreement.objects.involving_region(code))
     signed = involving.filter(signed_on__lte=day)
     rollup = next((row for row in rollups("region", day, signed) if row["key"] == code), None)
@@ -295,11 +290,13 @@ def region_summary(code: str, day: dt.date) -> dict:
     for pihak_id in AgreementParty.objects.filter(agreement__in=signed.values("pk")).values_list("pihak_id", flat=True):
         if pihak_id not in own:
             partners[pihak_id] += 1
-    names = dict(Pihak.objects.filter(pk__in=list(partners)).values_list("pk", "name"))
-    kinds = dict(Pihak.objects.filter(pk__in=list(partners)).values_list("pk", "kind"))
+    known = {
+        pk: (name, kind)
+        for pk, name, kind in Pihak.objects.filter(pk__in=list(partners)).values_list("pk", "name", "kind")
+    }
     partner_rows = [
-        {"id": pk, "name": names[pk], "kind": kinds[pk], "agreements": count}
-        for pk, count in sorted(partners.items(), key=lambda item: (-item[1], names[item[0]]))
+        {"id": pk, "name": known[pk][0], "kind": known[pk][1], "agreements": count}
+        for pk, count in sorted(partners.items(), key=lambda item: (-item[1], known[item[0]][0]))
     ]
 
     flags: Counter[tuple[str, str]] = Counter()
@@ -349,16 +346,23 @@ def region_summary(code: str, day: dt.date) -> dict:
 def region_index(day: dt.date) -> list[dict]:
     """Every Kaltim kabupaten/kota (and the province) with its counts, for the region list."""
     rows = {row["key"]: row for row in rollups("region", day)}
+    regions = dict(kaltim_regions())
+    facts = {
+        code: (level, population)
+        for code, level, population in Region.objects.filter(code__in=list(regions)).values_list(
+            "code", "level", "population"
+        )
+    }
     result = []
-    for code, name in kaltim_regions():
+    for code, name in regions.items():
         row = rows.get(code, {})
-        region = Region.objects.only("population", "level").get(code=code)
+        level, population = facts[code]
         result.append(
             {
                 "code": code,
                 "name": name,
-                "level": region.level,
-                "population": region.population,
+                "level": level,
+                "population": population,
                 "signed": row.get("signed", 0),
                 "in_force": row.get("in_force", 0),
                 "implemented": row.get("implemented", 0),
@@ -400,6 +404,3 @@ def cached_region_summary(code: str, day: dt.date) -> dict:
 def cached_region_index(day: dt.date) -> list[dict]:
     """:func:`region_index`, kept until the register changes."""
     return cached("portal.regions", lambda: region_index(day), day)
-
-
-KABKOTA_LEVELS = (RegionLevel.KABUPATEN, RegionLevel.KOTA)

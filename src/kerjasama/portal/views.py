@@ -133,7 +133,8 @@ class RegionDetailView(PortalPage):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         code = self.kwargs["code"]
-        if code not in dict(services.kaltim_regions()):
+        names = dict(services.kaltim_regions())
+        if code not in names:
             raise Http404("Not a Kaltim region")
         region = Region.objects.get(code=code)
         day = context["day"]
@@ -147,7 +148,7 @@ class RegionDetailView(PortalPage):
         )
         context.update(
             region=region,
-            region_name=dict(services.kaltim_regions())[code],
+            region_name=names[code],
             summary=services.cached_region_summary(code, day),
             recent=list(recent),
         )
