@@ -138,6 +138,20 @@ def load_average() -> str:
     return " / ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
+def reference_loop() -> str:
+    """The best of five runs of a fixed pure-Python loop, in ms: how fast this host ran Python on the day.
+
+    Machines of the same kind land on hosts of different speed (seen here: a factor of two), so two
+    runs of the benchmark are comparable only next to this figure.
+    """
+    timings = []
+    for _ in range(5):
+        began = time.perf_counter()
+        sum(number * number for number in range(1_000_000))
+        timings.append(time.perf_counter() - began)
+    return f"{min(timings) * 1000:.0f} ms"
+
+
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:,.1f} ms"
 
@@ -246,7 +260,9 @@ def print_table(data: dict) -> None:
         print(f"\n  HTTP load not measured: {load['skipped']}")
 
 
-def write_doc(results: list[dict], skipped: list[str], started: dt.datetime, seconds: float, load: str) -> None:
+def write_doc(
+    results: list[dict], skipped: list[str], started: dt.datetime, seconds: float, load: str, speed: str
+) -> None:
     """Fill bench/benchmarks.md.template with the figures and write docs/benchmarks.md."""
     info = machine()
     for data in results:
@@ -254,6 +270,7 @@ def write_doc(results: list[dict], skipped: list[str], started: dt.datetime, sec
             info["PostgreSQL"] = data["database"].removeprefix("PostgreSQL ")
     info["Django"] = results[0]["django"]
     info["Load average (1/5/15 min), start and end"] = f"{load}; {load_average()}"
+    info["Python reference loop (lower is faster), start and end"] = f"{speed}; {reference_loop()}"
     sections = []
     headers = ["measure", "median", "p95", "min", "target", "", "note"]
     for data in results:
@@ -281,6 +298,7 @@ def write_doc(results: list[dict], skipped: list[str], started: dt.datetime, sec
         health=health_table(results),
         results="\n\n".join(sections),
         runtime=f"{seconds / 60:.1f} minutes",
+        speed=speed,
     )
     DOC.write_text(text)
     print(f"\nWrote {DOC.relative_to(ROOT)}")
@@ -362,6 +380,8 @@ def main(argv: list[str] | None = None) -> int:
     OUTPUT.mkdir(parents=True, exist_ok=True)
     started = dt.datetime.now(dt.UTC)
     load = load_average()
+    speed = reference_loop()
+    print(f"Python reference loop: {speed} (load average {load})")
     began = time.perf_counter()
     databases = []
     skipped = []
@@ -390,7 +410,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.only or args.no_load or not standard_load or args.agreements != 100_000 or args.import_rows != 10_000:
         print("Not writing docs/benchmarks.md: that page holds full runs (both databases, standard sizes).")
         return 0
-    write_doc(results, skipped, started, seconds, load)
+    write_doc(results, skipped, started, seconds, load, speed)
     return 0 if len(results) == len(databases) else 1
 
 

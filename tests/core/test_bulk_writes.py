@@ -71,6 +71,9 @@ def test_import_logs_what_snapshot_reads_back_from_the_database():
             assert (row.object_repr, row.related_object_id) == (str(party), str(agreement.pk))
             assert row.postchange_data == _as_json(party_snapshot(party))
     assert changes.count() == 2 + 5
+    # No "before" for a creation: SQL NULL, not a JSON null; one moment for the whole import.
+    assert changes.filter(prechange_data__isnull=True).count() == 7
+    assert len(set(changes.values_list("time", flat=True))) == 1
 
 
 def _as_json(data: dict) -> dict:
@@ -80,3 +83,24 @@ def _as_json(data: dict) -> dict:
     from django.core.serializers.json import DjangoJSONEncoder
 
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
+
+
+def test_import_indexes_what_a_rebuild_would_read_back_from_the_database():
+    from kerjasama.search.index import References, build_documents
+    from kerjasama.search.models import AgreementDocument
+
+    header = ["nomor", "judul", "jenis_dokumen", "pihak", "urusan", "objek", "tanggal_ttd"]
+    rows = [
+        ["KB-7/2025", "Kesepakatan layanan adminduk", "KB", "Kukar; Kota Samarinda", "Adminduk; Kesehatan",
+         "Pelayanan KTP-el di Samboja", "2 Mei 2025"],
+        ["PKS-7/2025", "Beasiswa Gratispol", "PKS", "Kaltim; Unmul", "Pendidikan", "", dt.date(2025, 6, 1)],
+    ]  # fmt: skip
+    report = import_agreements(xlsx(rows, header), "uji.xlsx", actor=Actor(role=Role.ADMIN))
+    assert report.errors == [] and report.created == 2
+    ids = sorted(Agreement.objects.filter(title__in=[row[1] for row in rows]).values_list("pk", flat=True))
+    expected = {
+        document.agreement_id: (document.head, document.body) for document in build_documents(ids, References())
+    }
+    stored = {row.agreement_id: (row.head, row.body) for row in AgreementDocument.objects.filter(agreement_id__in=ids)}
+    assert stored == expected and len(stored) == 2
+    assert "unmul" in stored[ids[1]][0].split() and "samboja" in stored[ids[0]][1].split()

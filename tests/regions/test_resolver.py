@@ -1,6 +1,6 @@
 import pytest
 
-from kerjasama.regions.models import Pihak
+from kerjasama.regions.models import Pihak, Region
 from kerjasama.regions.resolver import AreaResolver, PihakResolver, ResolveError, normalise_code
 
 pytestmark = pytest.mark.django_db
@@ -80,3 +80,16 @@ def test_areas_prefer_kecamatan_and_the_parties_regions():
     assert resolver.resolve("64.02.20") == "64.02.20"
     with pytest.raises(ResolveError):
         resolver.resolve("Atlantis")
+
+
+def test_areas_are_found_by_the_folded_name_that_save_keeps_current():
+    kecamatan = Region.objects.get(code="64.02.13")
+    kecamatan.name = "Sambója Pesisir"  # a rename through save() refolds the key
+    kecamatan.save(update_fields=["name"])
+    assert Region.objects.get(code="64.02.13").name_key == "samboja pesisir"
+    resolver = AreaResolver(within=("64.02",))
+    assert resolver.resolve("kec. SAMBOJA-pesisir") == "64.02.13"
+    with pytest.raises(ResolveError, match="Samboja"):
+        resolver.resolve("Samboja")  # the old name is gone
+    with pytest.raises(ResolveError, match="64.72.01"):
+        resolver.resolve("64.72.01")  # a real kecamatan, but outside the region asked for

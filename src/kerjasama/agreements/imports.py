@@ -44,7 +44,7 @@ from kerjasama.core.db import insert_many, reserve_keys
 from kerjasama.core.text import ParseError, fold, parse_amount, parse_bool, parse_date, split_list
 from kerjasama.regions.models import PerangkatDaerah, Pihak, ServiceType, Urusan
 from kerjasama.regions.resolver import AreaResolver, PihakResolver, ResolveError
-from kerjasama.search.index import index_agreements
+from kerjasama.search.index import Sources, index_agreements
 from kerjasama.users.roles import Actor
 
 Progress = Callable[[Iterable], Iterable]
@@ -616,6 +616,7 @@ def _write(parsed: list[ParsedRow], user, filename: str, new_opd: list[str]) -> 
         message = _("Imported from %(file)s") % {"file": Path(filename).name}
         parties, urusan, services, areas, transitions = [], [], [], [], []
         related: list[Related] = []  # what each agreement's change-log snapshot records
+        urusan_by_agreement: dict[int, list[int]] = {}
         pihak = Pihak.objects.in_bulk({party.pihak_id for row in parsed for party in row.data.parties})
         urusan_codes = dict(Urusan.objects.values_list("pk", "code"))
         service_codes = dict(ServiceType.objects.values_list("pk", "code"))
@@ -640,6 +641,7 @@ def _write(parsed: list[ParsedRow], user, filename: str, new_opd: list[str]) -> 
             service_ids = list(dict.fromkeys(data.service_type_ids))
             area_codes = list(dict.fromkeys(data.service_area_codes))
             urusan += [{"agreement_id": agreement.pk, "urusan_id": pk} for pk in urusan_ids]
+            urusan_by_agreement[agreement.pk] = sorted(urusan_ids)
             services += [{"agreement_id": agreement.pk, "servicetype_id": pk} for pk in service_ids]
             areas += [{"agreement_id": agreement.pk, "region_id": code} for code in area_codes]
             related.append(
@@ -664,7 +666,16 @@ def _write(parsed: list[ParsedRow], user, filename: str, new_opd: list[str]) -> 
             insert_many(links.through, rows)
         insert_many(AgreementTransition, transitions)
         _log_created(agreements, related, message)
-        index_agreements([agreement.pk for agreement in agreements])  # in bulk, a few statements per 2,000
+        # In bulk, a few statements per 2,000, from what was just written rather than read back.
+        sources = Sources(
+            rows=[(a.pk, a.document_type, a.title, a.subject, a.scope, a.perangkat_daerah_id) for a in agreements],
+            parties={
+                a.pk: [(p.pihak_id, p.number) for p in links.parties]
+                for a, links in zip(agreements, related, strict=True)
+            },
+            urusan=urusan_by_agreement,
+        )
+        index_agreements([agreement.pk for agreement in agreements], sources)
     return len(agreements)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from kerjasama.core.context import current
 from kerjasama.core.db import insert_many
@@ -26,8 +27,8 @@ class ChangeEntry:
     message: str = ""
 
 
-def _values(entry: ChangeEntry, ctx, content_type=ContentType.objects.get_for_model) -> dict[str, Any]:
-    """The change-log row for ``entry`` as field values."""
+def _actor_values(ctx) -> dict[str, Any]:
+    """Who made the changes and in which request: the same for every entry of a batch."""
     user = ctx.user
     known = user is not None and getattr(user, "pk", None)
     return {
@@ -35,12 +36,20 @@ def _values(entry: ChangeEntry, ctx, content_type=ContentType.objects.get_for_mo
         "user_name": user.get_username() if known else "",
         "request_id": ctx.request_id,
         "origin": ctx.origin,
+    }
+
+
+def _values(entry: ChangeEntry, actor: dict[str, Any], content_type=ContentType.objects.get_for_model) -> dict:
+    """The change-log row for ``entry`` by ``actor`` (see :func:`_actor_values`) as field values."""
+    related = entry.related
+    return {
+        **actor,
         "action": entry.action,
         "changed_object_type_id": content_type(type(entry.obj)).pk,
         "changed_object_id": str(entry.obj.pk),
         "object_repr": str(entry.obj)[:300],
-        "related_object_type_id": content_type(type(entry.related)).pk if entry.related is not None else None,
-        "related_object_id": str(entry.related.pk) if entry.related is not None else "",
+        "related_object_type_id": content_type(type(related)).pk if related is not None else None,
+        "related_object_id": str(related.pk) if related is not None else "",
         "prechange_data": entry.before,
         "postchange_data": entry.after,
         "message": (entry.message or "")[:500],
@@ -56,14 +65,16 @@ def log_change(
     message: str = "",
 ) -> ObjectChange:
     """Record one change of ``obj`` by the current actor; call inside the change's transaction."""
-    return ObjectChange.objects.create(**_values(ChangeEntry(obj, action, before, after, related, message), current()))
+    entry = ChangeEntry(obj, action, before, after, related, message)
+    return ObjectChange.objects.create(**_values(entry, _actor_values(current())))
 
 
 def log_changes(entries: Iterable[ChangeEntry]) -> int:
     """Record many changes at once (an import writes tens of thousands); returns how many were written."""
-    ctx = current()
     content_type = functools.cache(ContentType.objects.get_for_model)  # one lookup per model, not per row
-    return insert_many(ObjectChange, [_values(entry, ctx, content_type) for entry in entries])
+    # One transaction, one moment: the entries of a batch share their time.
+    actor = {**_actor_values(current()), "time": timezone.now()}
+    return insert_many(ObjectChange, [_values(entry, actor, content_type) for entry in entries])
 
 
 def history_for(obj: models.Model) -> models.QuerySet[ObjectChange]:

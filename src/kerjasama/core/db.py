@@ -1,6 +1,10 @@
 """Database helpers that behave the same on SQLite and PostgreSQL."""
 
-from collections.abc import Mapping, Sequence
+import datetime as dt
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -30,13 +34,15 @@ def insert_many(model: type[models.Model], rows: Sequence[models.Model | Mapping
 
     ``bulk_create`` compiles every value of every row through the ORM and reads the new keys back,
     which for tens of thousands of rows costs more than the database's own work. Here values are
-    converted as ``save()`` converts them (``pre_save`` and ``get_db_prep_save``); PostgreSQL
-    receives them through COPY, other databases through one prepared INSERT run by ``executemany``.
+    converted as ``save()`` converts them (``pre_save`` and ``get_db_prep_save``), a column at a time;
+    PostgreSQL receives them through COPY, other databases through one prepared INSERT run by
+    ``executemany``.
 
     Rows are unsaved model instances, or ``{attribute name: value}`` mappings whose missing values
-    take the field default (``auto_now`` fields need instances). The primary key is written when the
-    rows carry one (see :func:`reserve_keys`); otherwise the database assigns keys nobody learns.
-    Like ``bulk_create``, no signals are sent.
+    take the field default (``auto_now`` fields need instances). ``auto_now`` and ``auto_now_add``
+    fields get one moment for the whole call, set on every instance as ``save()`` would. The primary
+    key is written when the rows carry one (see :func:`reserve_keys`); otherwise the database assigns
+    keys nobody learns. Like ``bulk_create``, no signals are sent.
     """
     if not rows:
         return 0
@@ -45,38 +51,90 @@ def insert_many(model: type[models.Model], rows: Sequence[models.Model | Mapping
     with_key = getattr(rows[0], meta.pk.attname) is not None if instances else meta.pk.attname in rows[0]
     fields = [field for field in meta.local_concrete_fields if with_key or field is not meta.pk]
     connection = connections[router.db_for_write(model)]
-
-    def value(field: models.Field, row) -> Any:
-        if instances:
-            return field.pre_save(row, True)
-        return row[field.attname] if field.attname in row else field.get_default()
-
-    # Values the field would hand to the driver unchanged skip the conversion (most of the columns of
-    # an import: numbers, keys, texts, flags, blanks); others (dates, decimals, JSON) are converted.
-    plain = [_plain_type(field) for field in fields]
-
-    def prepared(field: models.Field, kind: type | None, raw: Any) -> Any:
-        if (raw is None and kind is not None and field.null) or (kind is not None and type(raw) is kind):
-            return raw
-        return field.get_db_prep_save(raw, connection)
-
-    values = [
-        [prepared(field, kind, value(field, row)) for field, kind in zip(fields, plain, strict=True)] for row in rows
-    ]
+    columns = [_prepared_column(field, _raw_column(field, rows, instances), connection) for field in fields]
+    values = list(zip(*columns, strict=True))
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
-    columns = ", ".join(quote(field.column) for field in fields)
+    names = ", ".join(quote(field.column) for field in fields)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # COPY is psycopg's own API: translate its errors (a duplicate number...) into Django's.
-            with connection.wrap_database_errors, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            with connection.wrap_database_errors, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in values:
                     copy.write_row(row)
         else:
             placeholders = ", ".join(["%s"] * len(fields))
-            statement = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 (names from the model)
+            statement = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608 (names from the model)
             cursor.executemany(statement, values)
     return len(values)
+
+
+def _raw_column(field: models.Field, rows: Sequence, instances: bool) -> list:
+    """The values of ``field`` in ``rows`` before conversion: what ``save()`` would hand to the field."""
+    name = field.attname
+    if not instances:
+        if all(name in row for row in rows):
+            return [row[name] for row in rows]
+        return [row[name] if name in row else field.get_default() for row in rows]
+    if isinstance(field, models.DateField) and (field.auto_now or field.auto_now_add):
+        moment = field.pre_save(rows[0], True)  # sets it on the first row, as save() does
+        for row in rows:
+            setattr(row, name, moment)
+        return [moment] * len(rows)
+    if type(field).pre_save is models.Field.pre_save:
+        return list(map(attrgetter(name), rows))
+    return [field.pre_save(row, True) for row in rows]
+
+
+# Converting is deterministic for these value types, so a column converts each distinct value once
+# (an import's rows share their timestamps, dates and codes).
+_MEMO_TYPES = frozenset({str, int, bool, float, Decimal, dt.date, dt.datetime, uuid.UUID, type(None)})
+
+
+def _prepared_column(field: models.Field, raw: list, connection) -> list:
+    """``raw`` converted for the database, as ``get_db_prep_save`` converts it.
+
+    Values the field would hand to the driver unchanged skip the conversion (most of the columns
+    of an import: numbers, keys, texts, flags, blanks); others (dates, decimals, JSON) are converted.
+    """
+    kind = _plain_type(field)
+    if kind is not None:
+        nullable = field.null
+        if all(type(value) is kind or (value is None and nullable) for value in raw):
+            return raw
+    convert = _json_converter(field) or field.get_db_prep_save
+    memo: dict[tuple[type, Any], Any] = {}
+    prepared = []
+    for value in raw:
+        value_type = type(value)
+        if kind is not None and (value_type is kind or (value is None and field.null)):
+            prepared.append(value)
+        elif value_type in _MEMO_TYPES:
+            key = (value_type, value)
+            if key not in memo:
+                memo[key] = convert(value, connection)
+            prepared.append(memo[key])
+        else:
+            prepared.append(convert(value, connection))
+    return prepared
+
+
+def _json_converter(field: models.Field) -> Callable[[Any, Any], Any] | None:
+    """For a plain JSONField, what its ``get_db_prep_save`` does with plain data (dicts, lists, None),
+    minus the checks for query expressions that an import's values never are; else None.
+
+    The change log converts a JSON snapshot per entry, tens of thousands per import.
+    """
+    if type(field) is not models.JSONField:
+        return None
+    encoder = field.encoder
+
+    def convert(value: Any, connection) -> Any:
+        if value is None:
+            return None  # SQL NULL, as JSONField stores None
+        return connection.ops.adapt_json_value(value, encoder)
+
+    return convert
 
 
 _TEXT_FIELDS = (models.CharField, models.TextField)

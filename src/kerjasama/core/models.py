@@ -32,13 +32,14 @@ class ObjectChange(models.Model):
     request_id = models.UUIDField(verbose_name=_("request id"), db_index=True)
     origin = models.CharField(verbose_name=_("origin"), max_length=20, default="web")
     action = models.CharField(verbose_name=_("action"), max_length=20, choices=ChangeAction.choices)
+    # The type columns have no index of their own: the two (type, id) indexes in Meta lead with them.
     changed_object_type = models.ForeignKey(
-        to=ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("object type")
+        to=ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("object type"), db_index=False
     )
     changed_object_id = models.CharField(verbose_name=_("object id"), max_length=64)
     object_repr = models.CharField(verbose_name=_("object"), max_length=300)
     related_object_type = models.ForeignKey(
-        to=ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        to=ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     related_object_id = models.CharField(max_length=64, blank=True, default="")
     prechange_data = models.JSONField(verbose_name=_("before"), null=True, blank=True, encoder=DjangoJSONEncoder)

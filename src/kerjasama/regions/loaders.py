@@ -8,6 +8,7 @@ from pathlib import Path
 from django.db import transaction
 
 from kerjasama.core.choices import Source
+from kerjasama.core.text import fold
 from kerjasama.regions.choices import GOVERNMENT_LEVELS, PihakKind, RegionLevel
 from kerjasama.regions.models import Partner, Pihak, Region, RegionBoundary, ServiceType, Urusan
 
@@ -16,7 +17,7 @@ KALTIM_DIR = DATA_DIR / "kaltim"
 INDONESIA_DIR = DATA_DIR / "indonesia"
 KEPMENDAGRI = "Kepmendagri 300.2.2-2138/2025 (cahyadsn/wilayah)"
 DUKCAPIL = "Ditjen Dukcapil Kemendagri"
-REGION_UPDATE_FIELDS = ["parent", "level", "name", "lat", "lon", "source"]
+REGION_UPDATE_FIELDS = ["parent", "level", "name", "name_key", "lat", "lon", "source"]
 
 Progress = Callable[[Iterable], Iterable]
 
@@ -96,6 +97,7 @@ def load_national(all_levels: bool = False, progress: Progress = _identity) -> i
                     parent_id=row["kode_induk"] or None,
                     level=row["level"],
                     name=row["nama"],
+                    name_key=fold(row["nama"]),
                     lat=_float(row["lat"]),
                     lon=_float(row["lon"]),
                     source=KEPMENDAGRI,
@@ -119,6 +121,7 @@ def load_kaltim(progress: Progress = _identity) -> int:
             parent=None,
             level=RegionLevel.PROVINSI,
             name=province["nama"],
+            name_key=fold(province["nama"]),
             lat=province["lat"],
             lon=province["lon"],
             source=KEPMENDAGRI,
@@ -131,6 +134,7 @@ def load_kaltim(progress: Progress = _identity) -> int:
                 parent_id="64",
                 level=row["jenis"],
                 name=row["nama"],
+                name_key=fold(row["nama"]),
                 lat=_float(row["lat"]),
                 lon=_float(row["lon"]),
                 area_km2=_float(row["luas_km2"]),
@@ -144,6 +148,7 @@ def load_kaltim(progress: Progress = _identity) -> int:
                 parent_id=row["kode_kabkota"],
                 level=RegionLevel.KECAMATAN,
                 name=row["nama"],
+                name_key=fold(row["nama"]),
                 lat=_float(row["lat"]),
                 lon=_float(row["lon"]),
                 source=KEPMENDAGRI,
@@ -156,6 +161,7 @@ def load_kaltim(progress: Progress = _identity) -> int:
                 parent_id=row["kode_kecamatan"],
                 level=row["jenis"],
                 name=row["nama"],
+                name_key=fold(row["nama"]),
                 lat=_float(row["lat"]),
                 lon=_float(row["lon"]),
                 postal_code=row["kodepos"],

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kerjasama.core.choices import Source
 from kerjasama.core.querysets import RestrictedQuerySet
+from kerjasama.core.text import fold
 from kerjasama.regions.choices import GOVERNMENT_LEVELS, PartnerType, PihakKind, RegionLevel, UrusanGroup
 
 __all__ = (
@@ -57,6 +58,9 @@ class Region(models.Model):
     )
     level = models.CharField(verbose_name=_("level"), max_length=12, choices=RegionLevel.choices, db_index=True)
     name = models.CharField(verbose_name=_("name"), max_length=120, db_index=True)
+    # The name as the resolvers match it (``core.text.fold``): "Kec. Samboja" finds its kecamatan with
+    # one indexed lookup instead of loading every name of Indonesia first. Kept by save() and the loaders.
+    name_key = models.CharField(verbose_name=_("name key"), max_length=120, editable=False, default="")
     lat = models.FloatField(verbose_name=_("latitude"), null=True, blank=True)
     lon = models.FloatField(verbose_name=_("longitude"), null=True, blank=True)
     population = models.BigIntegerField(verbose_name=_("population"), null=True, blank=True)
@@ -71,9 +75,18 @@ class Region(models.Model):
         ordering = ("code",)
         verbose_name = _("region")
         verbose_name_plural = _("regions")
+        # A plain index (equality lookups only): db_index would add a LIKE-pattern twin on PostgreSQL.
+        indexes = [models.Index(fields=["name_key"], name="regions_name_key_idx")]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.name_key = fold(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
 
     @property
     def is_government(self) -> bool:

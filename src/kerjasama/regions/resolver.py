@@ -1,7 +1,8 @@
 """Turning what people write ("Pemkab Kukar", "Unmul", "64.72", "Kec. Samboja") into records.
 
-Officials write parties and areas many ways. The resolvers load the names once and answer from
-memory, so an import of 10,000 rows does not query per cell.
+Officials write parties and areas many ways. The party resolver loads the names once and answers
+from memory; the area resolver looks each distinct name up once (by its indexed folded form) and
+remembers it. Either way an import of 10,000 rows does not query per cell.
 """
 
 import difflib
@@ -9,6 +10,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from kerjasama.core.text import fold
@@ -136,34 +138,50 @@ class PihakResolver:
 
 
 class AreaResolver:
-    """Resolves kecamatan and desa/kelurahan names or codes, preferring those inside given regions."""
+    """Resolves kecamatan and desa/kelurahan names or codes, preferring those inside given regions.
+
+    Indonesia has about 91,000 of them, so names are looked up as they come (by ``Region.name_key``,
+    one indexed query per distinct name) and remembered, rather than loaded all at once.
+    """
+
+    LEVELS = (RegionLevel.KECAMATAN, RegionLevel.KELURAHAN, RegionLevel.DESA)
 
     def __init__(self, within: tuple[str, ...] = ()) -> None:
-        self.index: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        self.codes: set[str] = set()
-        levels = (RegionLevel.KECAMATAN, RegionLevel.KELURAHAN, RegionLevel.DESA)
-        queryset = Region.objects.filter(level__in=levels)
-        if within:
-            from django.db.models import Q
+        self.within = within
+        self._by_key: dict[str, list[tuple[str, str]]] = {}
+        self._known_codes: dict[str, bool] = {}
 
+    def _areas(self):
+        queryset = Region.objects.filter(level__in=self.LEVELS)
+        if self.within:
             condition = Q()
-            for code in within:
+            for code in self.within:
                 condition |= Q(code__startswith=f"{code}.")
             queryset = queryset.filter(condition)
-        for code, name, level in queryset.values_list("code", "name", "level"):
-            self.codes.add(code)
-            self.index[fold(name)].append((code, level))
+        return queryset
+
+    def named(self, key: str) -> list[tuple[str, str]]:
+        """(code, level) of the areas whose folded name is ``key``, by code."""
+        if key not in self._by_key:
+            self._by_key[key] = list(self._areas().filter(name_key=key).order_by("code").values_list("code", "level"))
+        return self._by_key[key]
+
+    def has_code(self, code: str) -> bool:
+        """Whether ``code`` is a kecamatan or desa/kelurahan (inside ``within``)."""
+        if code not in self._known_codes:
+            self._known_codes[code] = self._areas().filter(code=code).exists()
+        return self._known_codes[code]
 
     def resolve(self, text: str, prefer: tuple[str, ...] = ()) -> str:
         """The region code for a kecamatan or desa; ``prefer`` lists kabupaten/kota codes to look in first."""
         raw = str(text).strip()
         code = normalise_code(raw)
         if code is not None:
-            if code in self.codes:
+            if self.has_code(code):
                 return code
             raise ResolveError(_("No kecamatan or desa/kelurahan has the code %(code)s.") % {"code": code})
         folded, levels = _strip_prefix(fold(raw), AREA_PREFIXES)
-        matches = self.index.get(folded, [])
+        matches = self.named(folded)
         if levels:
             matches = [match for match in matches if match[1] in levels]
         elif any(level == RegionLevel.KECAMATAN for _c, level in matches):

@@ -128,14 +128,23 @@ class References:
                 self.units[pk] = words(f"{name} {short_name}")
 
 
-def build_documents(ids: list[int], references: References, whole_range: bool = False) -> list[Document]:
-    """The documents of the agreements ``ids`` (sorted); ids without an agreement give none.
+@dataclass
+class Sources:
+    """What the documents of some agreements are built from: their own columns (id, document type,
+    title, subject, scope, perangkat daerah id) by id, their parties (pihak id, number) in party
+    order, and their urusan ids in ascending order. Read from the database, or handed over by a writer that has them."""
+
+    rows: list[tuple[int, str, str, str, str, int | None]]
+    parties: dict[int, list[tuple[int, str]]]
+    urusan: dict[int, list[int]]
+
+
+def read_sources(ids: list[int], whole_range: bool = False) -> Sources:
+    """The :class:`Sources` of the agreements ``ids`` (sorted), as stored.
 
     ``whole_range`` says every agreement between the first and the last id is wanted (a full
     rebuild), which reads by key range instead of a list of keys.
     """
-    if not ids:
-        return []
     if whole_range:
         own, linked = Q(pk__gte=ids[0], pk__lte=ids[-1]), Q(agreement_id__gte=ids[0], agreement_id__lte=ids[-1])
     else:
@@ -153,17 +162,25 @@ def build_documents(ids: list[int], references: References, whole_range: bool = 
     ):
         parties[agreement_id].append((pihak_id, number))
     urusan: dict[int, list[int]] = defaultdict(list)
-    for agreement_id, urusan_id in Agreement.urusan.through.objects.filter(linked).values_list(
-        "agreement_id", "urusan_id"
+    for agreement_id, urusan_id in (
+        Agreement.urusan.through.objects.filter(linked)
+        .order_by("agreement_id", "urusan_id")
+        .values_list("agreement_id", "urusan_id")
     ):
         urusan[agreement_id].append(urusan_id)
+    return Sources(rows, parties, urusan)
+
+
+def compose_documents(sources: Sources, references: References) -> list[Document]:
+    """The documents built from ``sources``, in the order of its rows."""
+    parties, urusan = sources.parties, sources.urusan
     references.load(
         {pihak_id for rows_ in parties.values() for pihak_id, _n in rows_},
         {pk for pks in urusan.values() for pk in pks},
-        {row[5] for row in rows if row[5] is not None},
+        {row[5] for row in sources.rows if row[5] is not None},
     )
     documents = []
-    for pk, document_type, title, subject, scope, unit_id in rows:
+    for pk, document_type, title, subject, scope, unit_id in sources.rows:
         own_parties = parties.get(pk, [])
         head = [number for _p, number in own_parties if number]
         head.append(document_type)
@@ -180,16 +197,24 @@ def build_documents(ids: list[int], references: References, whole_range: bool = 
     return documents
 
 
+def build_documents(ids: list[int], references: References, whole_range: bool = False) -> list[Document]:
+    """The documents of the agreements ``ids`` (sorted) as stored; ids without an agreement give none."""
+    if not ids:
+        return []
+    return compose_documents(read_sources(ids, whole_range), references)
+
+
 def _chunks(ids: list[int], size: int = CHUNK) -> Iterator[list[int]]:
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
 
 
-def index_agreements(ids: Iterable[int]) -> int:
+def index_agreements(ids: Iterable[int], sources: Sources | None = None) -> int:
     """Write (or rewrite) the index documents of the agreements ``ids``; returns how many were written.
 
     An id whose agreement no longer exists loses its document. Runs in the caller's transaction,
-    so a rolled-back change leaves the index as it was.
+    so a rolled-back change leaves the index as it was. A writer that has just written the
+    agreements (the import) passes their ``sources`` rather than have them read back.
     """
     from kerjasama.search.backends import backend_for
 
@@ -202,7 +227,12 @@ def index_agreements(ids: Iterable[int]) -> int:
     written = 0
     with transaction.atomic(using=using):
         for chunk in _chunks(ids):
-            documents = build_documents(chunk, references)
+            if sources is None:
+                documents = build_documents(chunk, references)
+            else:
+                wanted = set(chunk)
+                rows = [row for row in sources.rows if row[0] in wanted]
+                documents = compose_documents(Sources(rows, sources.parties, sources.urusan), references)
             backend.replace(connections[using], chunk, documents)
             backend.add_terms(connections[using], vocabulary_words(t for d in documents for t in d.tokens()))
             written += len(documents)

@@ -144,7 +144,12 @@ class ConditionalGetMixin:
         if answer is not probe:
             return answer  # 304: nothing serialized
         self._known_count = totals["count"]
+        self._filtered = queryset  # the list below filters again otherwise: a FilterSet and its form per call
         return super().list(request, *args, **kwargs)
+
+    def filter_queryset(self, queryset):
+        filtered = getattr(self, "_filtered", None)
+        return filtered if filtered is not None else super().filter_queryset(queryset)
 
     def paginate_queryset(self, queryset):
         known = getattr(self, "_known_count", None)
