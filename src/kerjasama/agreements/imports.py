@@ -41,6 +41,7 @@ from kerjasama.agreements.template import COLUMN_NAMES, FIELD_COLUMNS, REQUIRED,
 from kerjasama.core import changelog
 from kerjasama.core.choices import ChangeAction, Source
 from kerjasama.core.db import insert_many, reserve_keys
+from kerjasama.core.memory import collector_paused
 from kerjasama.core.text import ParseError, fold, parse_amount, parse_bool, parse_date, split_list
 from kerjasama.regions.models import PerangkatDaerah, Pihak, ServiceType, Urusan
 from kerjasama.regions.resolver import AreaResolver, PihakResolver, ResolveError
@@ -442,6 +443,19 @@ def import_agreements(
     ``actor`` decides permissions (the CLI passes the admin role); ``user`` is recorded in the
     change log when given.
     """
+    with collector_paused():  # bounded bulk work: see core.memory
+        return _import(content, filename, actor, user, dry_run, progress, preview_rows)
+
+
+def _import(
+    content: bytes,
+    filename: str,
+    actor: Actor,
+    user,
+    dry_run: bool,
+    progress: Progress,
+    preview_rows: int,
+) -> ImportReport:
     report = ImportReport(dry_run=dry_run)
     try:
         headers, rows = read_rows(content, filename)

@@ -59,6 +59,7 @@ from kerjasama.agreements.demo import reference_date
 from kerjasama.agreements.lifecycle import FINAL
 from kerjasama.agreements.models import Agreement
 from kerjasama.core.choices import Source
+from kerjasama.core.memory import collector_paused
 from kerjasama.monitoring.choices import HIGH_SEVERITIES, OPEN_PROBLEM_STATUSES, Severity
 from kerjasama.monitoring.models import Activity, ImplementationReport, IndicatorValue, Problem, ReportingPeriod
 
@@ -636,6 +637,7 @@ def sort_key(flag: Flag) -> tuple:
     return (-severity_rank(flag.severity), order, flag.agreement_id)
 
 
+@collector_paused()  # one bounded pass over every agreement: see core.memory
 def evaluate(
     as_of: dt.date | None = None, agreements: QuerySet | None = None, rules: Iterable[str] | None = None
 ) -> list[Flag]:

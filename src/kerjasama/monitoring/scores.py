@@ -78,6 +78,7 @@ from django.utils.translation import gettext_lazy
 
 from kerjasama.agreements.choices import Stage, Validity
 from kerjasama.agreements.models import Agreement, AgreementParty
+from kerjasama.core.memory import collector_paused
 from kerjasama.monitoring.choices import (
     HIGH_SEVERITIES,
     OPEN_PROBLEM_STATUSES,
@@ -247,6 +248,7 @@ def _max_date(*days: dt.date | None) -> dt.date | None:
     return latest
 
 
+@collector_paused()  # one bounded pass over every agreement: see core.memory
 def scores(as_of: dt.date | None = None, agreements: QuerySet | None = None) -> dict[int, Score]:
     """The score of every scored agreement among ``agreements`` (default all) on ``as_of`` (default today).
 
