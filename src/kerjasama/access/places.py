@@ -17,11 +17,10 @@ from django.utils.translation import gettext as _
 
 from kerjasama.access.geo import RegionIndex, region_index
 from kerjasama.core.text import fold
-from kerjasama.regions.choices import RegionLevel
+from kerjasama.regions.choices import AREA_LEVELS, RegionLevel
 from kerjasama.regions.resolver import AREA_PREFIXES, AreaResolver, ResolveError, normalise_code
 
 PROVINCE = "64"
-LEVELS = (RegionLevel.KECAMATAN, RegionLevel.KELURAHAN, RegionLevel.DESA)
 # Kecamatan first in a list of matches: a resident who types "Anggana" more often means the kecamatan.
 LEVEL_ORDER = {RegionLevel.KECAMATAN: 0, RegionLevel.KELURAHAN: 1, RegionLevel.DESA: 2}
 SEPARATOR = " — "
@@ -68,7 +67,7 @@ class PlaceIndex:
         places: list[Place] = []
         prefix = f"{within}."
         for code, level in regions.levels.items():
-            if level not in LEVELS or not code.startswith(prefix):
+            if level not in AREA_LEVELS or not code.startswith(prefix):
                 continue
             name = regions.names[code]
             kabkota = short_kabkota(regions.names.get(code[:5], code[:5]))

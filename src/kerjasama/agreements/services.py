@@ -23,13 +23,12 @@ from kerjasama.core.choices import ChangeAction, Source
 from kerjasama.core.context import current
 from kerjasama.core.querysets import CHANGE, DELETE
 from kerjasama.monitoring.schedules import refresh_periods
-from kerjasama.regions.choices import PartnerType, PihakKind, RegionLevel
+from kerjasama.regions.choices import AREA_LEVELS, PartnerType, PihakKind
 from kerjasama.regions.models import Pihak, Region
 from kerjasama.search.index import index_agreements
 from kerjasama.users.roles import actor_for
 
 CENTS = Decimal("0.01")
-AREA_LEVELS = (RegionLevel.KECAMATAN, RegionLevel.KELURAHAN, RegionLevel.DESA)
 # Choices.values builds a new list on every use; validate() runs once per imported row.
 DOCUMENT_TYPES = frozenset(DocumentType.values)
 CATEGORIES = frozenset(Category.values)

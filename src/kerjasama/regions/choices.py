@@ -19,6 +19,8 @@ class RegionLevel(models.TextChoices):
 GOVERNMENT_LEVELS = (RegionLevel.PROVINSI, RegionLevel.KABUPATEN, RegionLevel.KOTA)
 KABKOTA_LEVELS = (RegionLevel.KABUPATEN, RegionLevel.KOTA)
 VILLAGE_LEVELS = (RegionLevel.KELURAHAN, RegionLevel.DESA)
+# Areas inside a kabupaten/kota that an agreement's services can be limited to, and residents live in.
+AREA_LEVELS = (RegionLevel.KECAMATAN, *VILLAGE_LEVELS)
 
 
 class PartnerType(models.TextChoices):

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from kerjasama.core.text import fold
-from kerjasama.regions.choices import RegionLevel
+from kerjasama.regions.choices import AREA_LEVELS, RegionLevel
 from kerjasama.regions.loaders import region_aliases
 from kerjasama.regions.models import Pihak, Region
 
@@ -144,15 +144,13 @@ class AreaResolver:
     one indexed query per distinct name) and remembered, rather than loaded all at once.
     """
 
-    LEVELS = (RegionLevel.KECAMATAN, RegionLevel.KELURAHAN, RegionLevel.DESA)
-
     def __init__(self, within: tuple[str, ...] = ()) -> None:
         self.within = within
         self._by_key: dict[str, list[tuple[str, str]]] = {}
         self._known_codes: dict[str, bool] = {}
 
     def _areas(self):
-        queryset = Region.objects.filter(level__in=self.LEVELS)
+        queryset = Region.objects.filter(level__in=AREA_LEVELS)
         if self.within:
             condition = Q()
             for code in self.within:
