@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from wsgiref.util import setup_testing_defaults
 
+from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
 from django.db import connection
 from django.db.models import Max
@@ -103,9 +104,18 @@ class Api:
 
 
 def measure_get(
-    api: Api, name: str, path: str, query: str, times: int, warmup: int, target_ms: float | None, full_page: int = 0
+    api: Api,
+    name: str,
+    path: str,
+    query: str,
+    times: int,
+    warmup: int,
+    target_ms: float | None,
+    full_page: int = 0,
+    afresh: bool = False,
 ) -> Result:
-    """Time one GET; with ``full_page`` check first that the page is full (a fair list benchmark)."""
+    """Time one GET; with ``full_page`` check first that the page is full (a fair list benchmark);
+    with ``afresh`` empty the cache before every call, so cached aggregates are computed each time."""
     data = api.json(path, query)
     note = ""
     if full_page:
@@ -114,7 +124,19 @@ def measure_get(
         note = f"{data['count']:,} matching agreements, page of {full_page}"
     elif isinstance(data, list):
         note = f"{len(data)} rows"
-    samples = repeat(lambda: api.get(path, query), times, warmup)
+    if afresh:
+        note = "cache emptied before every request"
+
+        def call():
+            cache.clear()
+            return api.get(path, query)
+
+    else:
+
+        def call():
+            return api.get(path, query)
+
+    samples = repeat(call, times, warmup)
     return Result(name, samples, target_ms=target_ms, note=note)
 
 

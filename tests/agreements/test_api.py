@@ -300,6 +300,17 @@ def test_stats_by_year_count_signing_years_and_ignore_archived(api, admin_user):
     assert api.get("/api/stats/agreements-by-year/", {"region": "64.02"}).json() == [{"year": 2025, "count": 1}]
 
 
+def test_stats_follow_every_change_of_the_register(api, admin_user):
+    """Statistics are kept until the register changes: each write shows in the next answer."""
+    first = make_agreement()
+    assert api.get("/api/stats/agreements-by-year/").json() == [{"year": 2025, "count": 1}]
+    make_agreement(signed_on=dt.date(2024, 5, 1))
+    assert api.get("/api/stats/agreements-by-year/").json() == [{"year": 2024, "count": 1}, {"year": 2025, "count": 1}]
+    archive_agreement(first, user=admin_user)
+    assert api.get("/api/stats/agreements-by-year/").json() == [{"year": 2024, "count": 1}]
+    assert api.get("/api/stats/agreements-by-year/", {"year": "2025"}).json() == []
+
+
 def test_other_stats(api):
     make_agreement(urusan=("2.12", "1.02"))
     make_agreement(parties=("Kukar", "Unmul"), urusan=("1.02",))

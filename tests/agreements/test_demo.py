@@ -38,7 +38,7 @@ from kerjasama.agreements.services import AgreementData, Lookups, validate
 from kerjasama.core.choices import Source
 from kerjasama.core.models import ObjectChange
 from kerjasama.regions.choices import PartnerType
-from kerjasama.regions.models import Partner, PerangkatDaerah, Pihak
+from kerjasama.regions.models import Partner, PerangkatDaerah
 from kerjasama.users.choices import Role
 from kerjasama.users.roles import Actor
 from tests.builders import make_agreement, pihak
@@ -46,23 +46,6 @@ from tests.builders import make_agreement, pihak
 KUKAR, BALIKPAPAN, SAMARINDA = "64.02", "64.71", "64.72"
 SAMBOJA, SAMBOJA_BARAT, ANGGANA = "64.02.13", "64.02.20", "64.02.04"
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo register for the default seed; everything it made is removed after the module."""
-    with django_db_blocker.unblock():
-        offices = set(PerangkatDaerah.objects.values_list("pk", flat=True))
-        last_change = ObjectChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-        summary = build_demo()
-        try:
-            yield summary
-        finally:
-            remove_demo_agreements()
-            Pihak.objects.filter(partner__source=Source.SINTETIS).delete()
-            Partner.objects.filter(source=Source.SINTETIS).delete()
-            PerangkatDaerah.objects.exclude(pk__in=offices).delete()
-            ObjectChange.objects.filter(pk__gt=last_change).delete()
 
 
 def canonical_dump() -> list[str]:

@@ -6,7 +6,6 @@ a signed-in user answer 401.
 """
 
 import django_filters
-from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -23,10 +22,11 @@ from kerjasama.agreements import lifecycle, services, stats
 from kerjasama.agreements.api import serializers
 from kerjasama.agreements.choices import Stage
 from kerjasama.agreements.filtersets import AgreementFilterSet
-from kerjasama.agreements.models import Agreement, AgreementParty, AgreementTransition
+from kerjasama.agreements.models import Agreement, AgreementTransition
 from kerjasama.core.api.conditional import ConditionalGetMixin
 from kerjasama.core.api.permissions import RestrictedPermission
 from kerjasama.core.api.views import RestrictedModelViewSet, RestrictedReadOnlyViewSet
+from kerjasama.core.cache import cached
 from kerjasama.core.changelog import history_for
 from kerjasama.core.querysets import CHANGE, DELETE, TRANSITION
 
@@ -56,17 +56,9 @@ class AgreementViewSet(ConditionalGetMixin, RestrictedModelViewSet):
     ask for ``?updated_since=`` your last run (docs/open-data.md).
     """
 
-    # Links go to plain lists (to_attr, read by AgreementSerializer): for a many-to-many relation Django
-    # otherwise builds a related manager and a filtered queryset per agreement, a tenth of a page's time.
-    # Parties are ordered by agreement id, not by the agreements' own ordering, which needs a join.
-    queryset = Agreement.objects.select_related("perangkat_daerah", "parent", "amends").prefetch_related(
-        Prefetch(
-            "parties", queryset=AgreementParty.objects.select_related("pihak__partner").order_by("agreement", "order")
-        ),
-        Prefetch("urusan", to_attr="urusan_list"),
-        Prefetch("service_types", to_attr="service_types_list"),
-        Prefetch("service_areas", to_attr="service_areas_list"),
-    )
+    # Parties, urusan, services and links are read for a whole page at once by the serializer
+    # (serializers.load_for_reading), as plain values rather than model instances.
+    queryset = Agreement.objects.select_related("perangkat_daerah")
     serializer_class = serializers.AgreementSerializer
     filterset_class = AgreementFilterSet
     http_method_names = ["get", "post", "put", "delete", "head", "options"]
@@ -89,14 +81,6 @@ class AgreementViewSet(ConditionalGetMixin, RestrictedModelViewSet):
         context["on"] = self._on()
         context["link_visibility"] = serializers.LinkVisibility(getattr(self.request, "user", None))
         return context
-
-    def get_serializer(self, *args, **kwargs):
-        serializer = super().get_serializer(*args, **kwargs)
-        if kwargs.get("many") and args:
-            # One query for the links of a whole page instead of one per agreement.
-            links = serializer.context["link_visibility"]
-            links.preload(pk for row in args[0] for pk in (row.parent_id, row.amends_id))
-        return serializer
 
     def get_serializer_class(self):
         if self.action in ("create", "update"):
@@ -264,7 +248,9 @@ class StatsFilterSet(AgreementFilterSet):
 class StatsView(GenericAPIView):
     """Base for statistics over the agreement filters of :class:`StatsFilterSet`.
 
-    Counts cover every non-archived agreement, public or not, for every reader (``stats`` module).
+    Counts cover every non-archived agreement, public or not, for every reader (``stats`` module),
+    so they are kept like the portal's aggregates (:func:`~kerjasama.core.cache.cached`) until the
+    register changes, per filter and language: dashboards ask for the same counts again and again.
     """
 
     queryset = Agreement.objects.all()
@@ -274,7 +260,10 @@ class StatsView(GenericAPIView):
     function = None
 
     def get(self, request):
-        return Response(type(self).function(self.filter_queryset(self.get_queryset())))
+        queryset = self.filter_queryset(self.get_queryset())  # bad filters answer 400 before the cache
+        function = type(self).function
+        filters = sorted((key, sorted(values)) for key, values in request.query_params.lists())
+        return Response(cached(f"api-stats:{function.__name__}", lambda: function(queryset), filters))
 
 
 @extend_schema(responses=serializers.YearCountSerializer(many=True))
