@@ -125,16 +125,12 @@ def measure_get(
     elif isinstance(data, list):
         note = f"{len(data)} rows"
     if afresh:
-        note = "cache emptied before every request"
+        note = f"{note}; cache emptied before every request" if note else "cache emptied before every request"
 
-        def call():
+    def call():
+        if afresh:
             cache.clear()
-            return api.get(path, query)
-
-    else:
-
-        def call():
-            return api.get(path, query)
+        return api.get(path, query)
 
     samples = repeat(call, times, warmup)
     return Result(name, samples, target_ms=target_ms, note=note)

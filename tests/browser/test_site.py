@@ -161,7 +161,9 @@ def test_staff_reader_downloads_the_pdf_report(page, server, tmp_path):
     expect(page.locator("html")).to_have_attribute("lang", "id")
     expect(page.locator("input[name=format][value=pdf]")).to_be_checked()
     with page.expect_download(timeout=120_000) as started:
-        page.locator("main form button[type=submit]").click()
+        # The click waits for the form's navigation, which lasts until the PDF is rendered: as long
+        # as the download may take (a slow or busy host needs more than the default 15 s).
+        page.locator("main form button[type=submit]").click(timeout=120_000)
     download = started.value
     assert download.suggested_filename.endswith(".pdf")
     path = tmp_path / download.suggested_filename

@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date, parse_http_date
@@ -127,6 +129,19 @@ def test_count_is_right_when_reused_by_the_paginator(api, register):
     data = api.get(LIST, {"page_size": 1}).json()
     assert data["count"] == 2 and len(data["results"]) == 1
     assert data["next"].endswith("page=2&page_size=1")
+
+
+def test_count_is_kept_until_the_register_changes(api, register, admin_user):
+    assert api.get(LIST).json()["count"] == 2
+    with CaptureQueriesContext(connection) as queries:
+        again = api.get(LIST, {"page": 2, "page_size": 1, "ordering": "title"}).json()
+    assert again["count"] == 2
+    assert not [query for query in queries.captured_queries if "COUNT(" in query["sql"].upper()]
+    extra = make_agreement(user=admin_user)
+    assert api.get(LIST).json()["count"] == 3
+    archive_agreement(extra, user=admin_user)
+    assert api.get(LIST, {"page_size": 1}).json()["count"] == 2
+    assert api.get(LIST, {"stage": "persiapan"}).json()["count"] == 0  # other filters, other counts
 
 
 # API details and reference data

@@ -45,22 +45,30 @@ TIMEOUT = 6 * 3600
 PAGE_MAX_AGE = 60
 
 
-def data_version() -> str:
+def data_version(mark: tuple[int, dt.datetime | None] | None = None) -> str:
     """The id and time of the newest change-log entry: changes with every committed change of the register.
 
-    The time is part of it because SQLite hands out the id of a rolled-back entry again.
+    The time is part of it because SQLite hands out the id of a rolled-back entry again. Pass the
+    ``mark`` (:func:`change_log_mark`) when the caller has just read it.
     """
-    mark_id, mark_time = change_log_mark()
+    mark_id, mark_time = mark if mark is not None else change_log_mark()
     return f"{mark_id}:{mark_time.isoformat() if mark_time else ''}"
 
 
-def cached(name: str, compute: Callable[[], T], *key: object, timeout: int = TIMEOUT) -> T:
+def cached(
+    name: str,
+    compute: Callable[[], T],
+    *key: object,
+    timeout: int = TIMEOUT,
+    mark: tuple[int, dt.datetime | None] | None = None,
+) -> T:
     """``compute()``, kept until the register changes: keyed by ``name``, ``key``, the language and the data version.
 
     Pass in ``key`` everything else the result depends on (the day, the user's visibility...).
-    The language is part of the key because results may hold translated labels.
+    The language is part of the key because results may hold translated labels. ``mark`` is the
+    change-log mark when the caller has already read it in this request.
     """
-    parts = "\x1f".join(str(part) for part in (name, *key, translation.get_language(), data_version()))
+    parts = "\x1f".join(str(part) for part in (name, *key, translation.get_language(), data_version(mark)))
     cache_key = "aggregate:" + hashlib.sha256(parts.encode()).hexdigest()
     value = default_cache.get(cache_key)
     if value is None:

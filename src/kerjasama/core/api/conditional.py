@@ -9,6 +9,8 @@ Harvesters poll the same URLs again and again; a 304 costs them and us next to n
   format and the language, the day the answer describes (``?on=`` or today: validity and days left
   change at midnight), the number of rows that match and their latest ``updated_at``, and the
   change-log high-water mark (the id of the newest :class:`~kerjasama.core.models.ObjectChange`).
+  The count and the latest ``updated_at`` are kept until the register changes (``_totals``, through
+  :func:`kerjasama.core.cache.cached`, keyed by the newest change-log entry like every aggregate).
   The count catches rows leaving or joining the list; ``updated_at`` catches edits of the rows,
   including their parties (the services rewrite the parties and save the agreement in one
   transaction); the change log catches what lies in other rows yet shows in these ones: a parent
@@ -40,6 +42,8 @@ from kerjasama.users.roles import actor_for
 
 # Seconds a shared cache may reuse an anonymous answer without asking again.
 PUBLIC_MAX_AGE = 60
+# Query parameters that change which rows a list page shows but not how many match, nor the latest change.
+NOT_COUNTED = ("page", "page_size", "ordering", "format")
 SAFE = ("GET", "HEAD")
 
 
@@ -119,8 +123,8 @@ class ConditionalGetMixin:
         if self.last_modified_field is None or request.method not in SAFE:
             return super().list(request, *args, **kwargs)
         queryset = self.filter_queryset(self.get_queryset())
-        totals = queryset.order_by().aggregate(count=Count("pk"), last=Max(self.last_modified_field))
-        mark_id, mark_time = change_log_mark()
+        mark_id, mark_time = mark = change_log_mark()
+        totals = self._totals(queryset, mark)
         query = sorted((key, sorted(values)) for key, values in request.query_params.lists())
         renderer = getattr(request, "accepted_renderer", None)
         etag = etag_of(
@@ -146,6 +150,28 @@ class ConditionalGetMixin:
         self._known_count = totals["count"]
         self._filtered = queryset  # the list below filters again otherwise: a FilterSet and its form per call
         return super().list(request, *args, **kwargs)
+
+    def _totals(self, queryset, mark: tuple[int, dt.datetime | None]) -> dict:
+        """How many rows match and their latest modification, kept until the register changes.
+
+        Counting is the dearest part of a filtered list (it finds every matching row, where the page
+        needs 50); a reader paging through the results or many visitors asking for the same public
+        filter get it from the cache, keyed like the list's facet counts: the filters (the page,
+        its size and the order change nothing here), who is asking and the day.
+        """
+        from kerjasama.core.cache import cached  # core.cache builds on this module
+
+        filters = sorted(
+            (key, sorted(values)) for key, values in self.request.query_params.lists() if key not in NOT_COUNTED
+        )
+        return cached(
+            f"api-list-totals:{self.request.path}",
+            lambda: queryset.order_by().aggregate(count=Count("pk"), last=Max(self.last_modified_field)),
+            filters,
+            visibility_key(self.request.user),
+            timezone.localdate() if self._depends_on_today() else "",
+            mark=mark,
+        )
 
     def filter_queryset(self, queryset):
         filtered = getattr(self, "_filtered", None)
