@@ -30,6 +30,7 @@ from kerjasama.core.api.conditional import (
     change_log_mark,
     etag_of,
     latest,
+    query_key,
     set_validators,
     start_of_today,
     timestamp,
@@ -96,7 +97,7 @@ class ConditionalPageMixin:
     def page_validators(self, request) -> tuple[str, dt.datetime | None]:
         """The page's ETag and Last-Modified."""
         mark_id, mark_time = change_log_mark()
-        query = sorted((key, sorted(values)) for key, values in request.GET.lists())
+        query = query_key(request.GET)
         today = timezone.localdate() if self.date_dependent else ""
         etag = etag_of(
             request.path,

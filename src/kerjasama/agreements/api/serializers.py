@@ -1,5 +1,7 @@
 """API representations of agreements. Writes go through ``services``; serializers only translate."""
 
+import functools
+
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -87,6 +89,8 @@ def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
+# Built once per page size: the names come from the models and do not change while the process runs.
+@functools.lru_cache(maxsize=16)
 def _parties_sql(keys: str) -> str:
     """Every party of the agreements ``keys`` (placeholders) with its pihak and partner, in party order."""
     party = AgreementParty
@@ -101,6 +105,7 @@ def _parties_sql(keys: str) -> str:
     )
 
 
+@functools.lru_cache(maxsize=16)
 def _codes_sql(keys: str) -> str:
     """The codes linked to the agreements ``keys`` by each relation of ``CODE_LINKS``, numbered in its order."""
     parts = []
@@ -298,7 +303,7 @@ class AgreementSerializer(serializers.ModelSerializer):
         funding_amount = agreement.funding_amount
         return {
             "id": agreement.pk,
-            "numbers": [party["number"] for party in parties if party["number"]],
+            "numbers": self.get_numbers(agreement),
             "title": agreement.title,
             "document_type": agreement.document_type,
             "category": agreement.category,

@@ -23,7 +23,7 @@ from kerjasama.agreements.api import serializers
 from kerjasama.agreements.choices import Stage
 from kerjasama.agreements.filtersets import AgreementFilterSet
 from kerjasama.agreements.models import Agreement, AgreementTransition
-from kerjasama.core.api.conditional import ConditionalGetMixin
+from kerjasama.core.api.conditional import ConditionalGetMixin, query_key
 from kerjasama.core.api.permissions import RestrictedPermission
 from kerjasama.core.api.views import RestrictedModelViewSet, RestrictedReadOnlyViewSet
 from kerjasama.core.cache import cached
@@ -262,8 +262,8 @@ class StatsView(GenericAPIView):
     def get(self, request):
         queryset = self.filter_queryset(self.get_queryset())  # bad filters answer 400 before the cache
         function = type(self).function
-        filters = sorted((key, sorted(values)) for key, values in request.query_params.lists())
-        return Response(cached(f"api-stats:{function.__name__}", lambda: function(queryset), filters))
+        key = query_key(request.query_params)
+        return Response(cached(f"api-stats:{function.__name__}", lambda: function(queryset), key))
 
 
 @extend_schema(responses=serializers.YearCountSerializer(many=True))

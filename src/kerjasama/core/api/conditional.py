@@ -61,6 +61,11 @@ def change_log_mark() -> tuple[int, dt.datetime | None]:
     return row if row is not None else (0, None)
 
 
+def query_key(params, leave_out: tuple[str, ...] = ()) -> list[tuple[str, list[str]]]:
+    """A request's query parameters in a stable order (for ETags and cache keys), less ``leave_out``."""
+    return sorted((key, sorted(values)) for key, values in params.lists() if key not in leave_out)
+
+
 def start_of_today() -> dt.datetime:
     """Midnight of today in the site's time zone (answers that depend on today change then)."""
     return timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time.min))
@@ -125,7 +130,7 @@ class ConditionalGetMixin:
         queryset = self.filter_queryset(self.get_queryset())
         mark_id, mark_time = mark = change_log_mark()
         totals = self._totals(queryset, mark)
-        query = sorted((key, sorted(values)) for key, values in request.query_params.lists())
+        query = query_key(request.query_params)
         renderer = getattr(request, "accepted_renderer", None)
         etag = etag_of(
             request.path,
@@ -161,13 +166,10 @@ class ConditionalGetMixin:
         """
         from kerjasama.core.cache import cached  # core.cache builds on this module
 
-        filters = sorted(
-            (key, sorted(values)) for key, values in self.request.query_params.lists() if key not in NOT_COUNTED
-        )
         return cached(
             f"api-list-totals:{self.request.path}",
             lambda: queryset.order_by().aggregate(count=Count("pk"), last=Max(self.last_modified_field)),
-            filters,
+            query_key(self.request.query_params, NOT_COUNTED),
             visibility_key(self.request.user),
             timezone.localdate() if self._depends_on_today() else "",
             mark=mark,
