@@ -25,10 +25,11 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from kerjasama.agreements.choices import PartyRole, ServiceRole
 from kerjasama.agreements.models import Agreement, AgreementParty
+from kerjasama.core.db import CompiledQuery
 from kerjasama.regions.models import Pihak, ServiceType
 
 RECEIVING_ROLES = frozenset({ServiceRole.TIMBAL_BALIK, ServiceRole.PENERIMA})
@@ -97,48 +98,16 @@ def openings(service: str, day: dt.date, involving: tuple[str, ...] | None = Non
         service_id = _service_ids().get(service)
         if service_id is None:
             return []
-    links = Agreement.service_types.through.objects.filter(servicetype_id=service_id)
-    agreements = Agreement.objects.active().in_force_on(day)
     if involving is None:
-        agreements = agreements.filter(pk__in=links.values("agreement_id"))
+        rows = _opening_rows(service_id, day, ())
     else:
         if any(code not in _pihak_of_region() for code in involving):
             clear_reference_cache()  # regions loaded since this process remembered their parties
-        parties = [pk for code in involving if (pk := _pihak_of_region().get(code)) is not None]
+        parties = tuple(pk for code in involving if (pk := _pihak_of_region().get(code)) is not None)
         if not parties:
             return []
-        mine = AgreementParty.objects.filter(pihak_id__in=parties)
-        if sum(_party_rows(pk) for pk in parties) <= _link_rows(service_id):
-            # Few agreements name the resident's governments: start from their party rows.
-            agreements = agreements.filter(pk__in=mine.values("agreement_id")).filter(
-                Exists(links.filter(agreement_id=OuterRef("pk")))
-            )
-        else:
-            # A government party to many agreements (a province): start from the service's links. The party
-            # test sits in an OR with an impossible key so that PostgreSQL probes it per agreement instead of
-            # hashing every party row of the province first (ten times slower on a 100,000-agreement register).
-            agreements = agreements.filter(pk__in=links.values("agreement_id")).filter(
-                Q(Exists(mine.filter(agreement_id=OuterRef("pk")))) | Q(pk=0)
-            )
-    # Whether an agreement lists service areas rides along, so the areas are only asked for when some do.
-    area_links = Agreement.service_areas.through.objects.filter(agreement_id=OuterRef("pk"))
-    rows = (
-        agreements.annotate(has_areas=Exists(area_links))
-        .order_by("pk", "parties__order")
-        .values_list(
-            "pk",
-            "title",
-            "is_public",
-            "signed_on",
-            "end_on",
-            "terminated_on",
-            "parties__pihak_id",
-            "parties__role",
-            "parties__service_role",
-            "parties__number",
-            "has_areas",
-        )
-    )
+        few = sum(_party_rows(pk) for pk in parties) <= _link_rows(service_id)
+        rows = _opening_rows(service_id, day, parties, start_from_parties=few)
     regions = _region_of_pihak()
     heads: dict[int, tuple] = {}
     numbers: dict[int, list[str]] = defaultdict(list)
@@ -184,6 +153,77 @@ def openings(service: str, day: dt.date, involving: tuple[str, ...] | None = Non
             )
         )
     return result
+
+
+def _openings_query(service_id: int, day: dt.date, parties: tuple[int, ...], start_from_parties: bool) -> QuerySet:
+    """The agreements in force that open the service, one row per party (see :func:`openings`)."""
+    links = Agreement.service_types.through.objects.filter(servicetype_id=service_id)
+    agreements = Agreement.objects.active().in_force_on(day)
+    if not parties:
+        agreements = agreements.filter(pk__in=links.values("agreement_id"))
+    else:
+        mine = AgreementParty.objects.filter(pihak_id__in=parties)
+        if start_from_parties:
+            # Few agreements name the resident's governments: start from their party rows.
+            agreements = agreements.filter(pk__in=mine.values("agreement_id")).filter(
+                Exists(links.filter(agreement_id=OuterRef("pk")))
+            )
+        else:
+            # A government party to many agreements (a province): start from the service's links. The party
+            # test sits in an OR with an impossible key so that PostgreSQL probes it per agreement instead of
+            # hashing every party row of the province first (ten times slower on a 100,000-agreement register).
+            agreements = agreements.filter(pk__in=links.values("agreement_id")).filter(
+                Q(Exists(mine.filter(agreement_id=OuterRef("pk")))) | Q(pk=0)
+            )
+    # Whether an agreement lists service areas rides along, so the areas are only asked for when some do.
+    area_links = Agreement.service_areas.through.objects.filter(agreement_id=OuterRef("pk"))
+    return (
+        agreements.annotate(has_areas=Exists(area_links))
+        .order_by("pk", "parties__order")
+        .values_list(
+            "pk",
+            "title",
+            "is_public",
+            "signed_on",
+            "end_on",
+            "terminated_on",
+            "parties__pihak_id",
+            "parties__role",
+            "parties__service_role",
+            "parties__number",
+            "has_areas",
+        )
+    )
+
+
+# Stand-ins for compiling the query once per shape (no key is negative, no agreement runs in 1111).
+_STAND_IN_DAY = dt.date(1111, 11, 11)
+_STAND_IN_SERVICE = -1_000_001
+_compiled: dict[tuple[str, int, bool], CompiledQuery] = {}
+
+
+def _opening_rows(
+    service_id: int, day: dt.date, parties: tuple[int, ...], start_from_parties: bool = False
+) -> list[tuple]:
+    """The rows of :func:`_openings_query`, compiled once per database and shape of the query.
+
+    The ORM took longer to build and compile this query than PostgreSQL took to plan and run it.
+    """
+    from django.db import router
+
+    shape = (router.db_for_read(Agreement), len(parties), start_from_parties)
+    query = _compiled.get(shape)
+    if query is None:
+        stand_in_parties = {f"party{index}": -1_000_002 - index for index in range(len(parties))}
+
+        def build(service: int, day: dt.date, **party_keys: int):
+            return _openings_query(service, day, tuple(party_keys.values()), start_from_parties)
+
+        query = _compiled[shape] = CompiledQuery(
+            build, service=_STAND_IN_SERVICE, day=_STAND_IN_DAY, **stand_in_parties
+        )
+    values = {f"party{index}": pk for index, pk in enumerate(parties)}
+    return query.rows(service=service_id, day=day, **values)
 
 
 # Reference rows that never change their keys, remembered per process (reloaded on a miss).

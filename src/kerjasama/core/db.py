@@ -191,3 +191,75 @@ def reserve_keys(model: type[models.Model], count: int) -> list[int]:
         counter = cursor.fetchone()
         start = max(highest, counter[0] if counter else 0) + 1
     return list(range(start, start + count))
+
+
+class CompiledQuery:
+    """A read query compiled once by the ORM and run again with other values of its parameters.
+
+    Building and compiling a queryset costs a few milliseconds of Python, more than the database
+    takes to run a small indexed query. A query asked on every answer (the agreements that open a
+    service, for the nearest service point) is built once by ``build`` with stand-in values
+    (``stand_ins``: name → a value no real query uses, such as a negative key or the year 1111);
+    each :meth:`rows` call runs the same SQL with the real values in their place. The rules stay in
+    the queryset methods that ``build`` calls; only the compiling is saved.
+
+    The query must be a ``values_list()``: rows come back as tuples, with the field converters the
+    ORM would apply (SQLite's dates and flags). A stand-in must appear among the compiled parameters
+    and must not equal a constant of the query; both are checked when compiling.
+    """
+
+    def __init__(self, build: Callable[..., models.QuerySet], **stand_ins: Any) -> None:
+        queryset = build(**stand_ins)
+        self.using = queryset.db
+        compiler = queryset.query.get_compiler(using=self.using)
+        self.sql, params = compiler.as_sql()
+        fields = [column[0] for column in compiler.select[0 : compiler.col_count]]
+        self._converters = compiler.get_converters(fields)
+        self._compiler = compiler
+        connection = compiler.connection
+        forms = {name: _parameter_forms(value, connection) for name, value in stand_ins.items()}
+        # Each parameter is either a stand-in, named, or a constant of the query, kept as compiled.
+        self._slots: list[tuple[str | None, Any]] = []
+        for param in params:
+            names = [name for name, values in forms.items() if _same(param, values)]
+            if len(names) > 1:
+                raise ImproperlyConfigured(f"Stand-ins {names} share the compiled value {param!r}.")
+            self._slots.append((names[0], None) if names else (None, param))
+        missing = set(stand_ins) - {name for name, _kind in self._slots if name}
+        if missing:
+            raise ImproperlyConfigured(f"Stand-ins {sorted(missing)} are not parameters of the query.")
+
+    def rows(self, **values: Any) -> list[tuple]:
+        """The rows of the query with ``values`` (every stand-in's name) in place of the stand-ins."""
+        connection = connections[self.using]
+        params = []
+        for name, constant in self._slots:
+            if name is None:
+                params.append(constant)
+            else:
+                params.append(_adapt(values[name], connection))
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+        if self._converters:
+            return [tuple(row) for row in self._compiler.apply_converters(rows, self._converters)]
+        return rows
+
+
+def _adapt(value: Any, connection) -> Any:
+    """A value as the ORM hands it to the driver (dates as text on SQLite)."""
+    if isinstance(value, dt.datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, dt.date):
+        return connection.ops.adapt_datefield_value(value)
+    return value
+
+
+def _parameter_forms(value: Any, connection) -> tuple:
+    """The forms a stand-in may take among compiled parameters: as given and as adapted."""
+    return (value, _adapt(value, connection))
+
+
+def _same(param: Any, forms: tuple) -> bool:
+    # Compare type and value: True == 1 and 1.0 == 1 must not make a flag or a float a stand-in.
+    return any(type(param) is type(form) and param == form for form in forms)
