@@ -179,7 +179,8 @@ class Agreement(models.Model):
         related_name="agreements",
         verbose_name=_("owning perangkat daerah"),
     )
-    signed_on = models.DateField(verbose_name=_("signing date"), null=True, blank=True, db_index=True)
+    # Indexed by migration 0005 together with the id (and, on PostgreSQL, the columns list filters read).
+    signed_on = models.DateField(verbose_name=_("signing date"), null=True, blank=True)
     start_on = models.DateField(verbose_name=_("start date"), null=True, blank=True)
     end_on = models.DateField(verbose_name=_("end date"), null=True, blank=True, db_index=True)
     terminated_on = models.DateField(
