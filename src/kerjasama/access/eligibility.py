@@ -25,6 +25,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db import router
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from kerjasama.agreements.choices import PartyRole, ServiceRole
@@ -209,8 +210,6 @@ def _opening_rows(
 
     The ORM took longer to build and compile this query than PostgreSQL took to plan and run it.
     """
-    from django.db import router
-
     shape = (router.db_for_read(Agreement), len(parties), start_from_parties)
     query = _compiled.get(shape)
     if query is None:

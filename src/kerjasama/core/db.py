@@ -216,28 +216,23 @@ class CompiledQuery:
         fields = [column[0] for column in compiler.select[0 : compiler.col_count]]
         self._converters = compiler.get_converters(fields)
         self._compiler = compiler
-        connection = compiler.connection
-        forms = {name: _parameter_forms(value, connection) for name, value in stand_ins.items()}
-        # Each parameter is either a stand-in, named, or a constant of the query, kept as compiled.
+        # A stand-in may appear among the parameters as given or as adapted for the driver.
+        forms = {name: (value, _adapt(value, compiler.connection)) for name, value in stand_ins.items()}
+        # Per parameter: the stand-in's name, or None and the query's own constant, kept as compiled.
         self._slots: list[tuple[str | None, Any]] = []
         for param in params:
             names = [name for name, values in forms.items() if _same(param, values)]
             if len(names) > 1:
                 raise ImproperlyConfigured(f"Stand-ins {names} share the compiled value {param!r}.")
             self._slots.append((names[0], None) if names else (None, param))
-        missing = set(stand_ins) - {name for name, _kind in self._slots if name}
+        missing = set(stand_ins) - {name for name, _constant in self._slots}
         if missing:
             raise ImproperlyConfigured(f"Stand-ins {sorted(missing)} are not parameters of the query.")
 
     def rows(self, **values: Any) -> list[tuple]:
         """The rows of the query with ``values`` (every stand-in's name) in place of the stand-ins."""
         connection = connections[self.using]
-        params = []
-        for name, constant in self._slots:
-            if name is None:
-                params.append(constant)
-            else:
-                params.append(_adapt(values[name], connection))
+        params = [constant if name is None else _adapt(values[name], connection) for name, constant in self._slots]
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
@@ -253,11 +248,6 @@ def _adapt(value: Any, connection) -> Any:
     if isinstance(value, dt.date):
         return connection.ops.adapt_datefield_value(value)
     return value
-
-
-def _parameter_forms(value: Any, connection) -> tuple:
-    """The forms a stand-in may take among compiled parameters: as given and as adapted."""
-    return (value, _adapt(value, connection))
 
 
 def _same(param: Any, forms: tuple) -> bool:
